@@ -1,0 +1,70 @@
+"""Result cache: one JSON file per (content, path, speclint version, effective settings)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from speclint import __version__
+from speclint.models import ELEMENTS, ElementReport, FileResult, Finding
+
+CACHE_DIR = ".speclint_cache"
+
+
+def settings_key(parts: list[str]) -> str:
+    """Hash of everything besides the file that can change a result."""
+    digest = hashlib.sha256(__version__.encode())
+    for part in parts:
+        digest.update(b"\0" + part.encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+class Cache:
+    """Atomic, shareable, versioned; a broken entry is a miss, never an error."""
+
+    def __init__(self, root: Path, settings: str) -> None:
+        self.folder = root / CACHE_DIR / "v1"
+        self.settings = settings
+        self.writable = True
+
+    def key(self, display: str, data: bytes) -> str:
+        digest = hashlib.sha256(self.settings.encode())
+        digest.update(display.encode("utf-8", "surrogatepass") + b"\0")
+        digest.update(data)
+        return digest.hexdigest()
+
+    def get(self, key: str) -> FileResult | None:
+        try:
+            raw = json.loads((self.folder / key[:2] / f"{key}.json").read_text("utf-8"))
+            return FileResult(
+                path=raw["path"], profile=raw["profile"], status=raw["status"],
+                elements={e: ElementReport.from_dict(e, raw["elements"][e]) for e in ELEMENTS},
+                findings=[Finding.from_dict(f) for f in raw["findings"]],
+                suppressed=raw["suppressed"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def put(self, key: str, result: FileResult) -> None:
+        if not self.writable or result.internal_error:
+            return
+        data = result.as_dict()
+        data["suppressed"] = result.suppressed
+        target = self.folder / key[:2] / f"{key}.json"
+        try:
+            self._ensure_root()
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(data, handle, ensure_ascii=False)
+            os.replace(tmp, target)
+        except OSError:
+            self.writable = False
+
+    def _ensure_root(self) -> None:
+        root = self.folder.parent
+        if not (root / ".gitignore").exists():
+            root.mkdir(parents=True, exist_ok=True)
+            (root / ".gitignore").write_text("# created by speclint\n*\n", encoding="utf-8")

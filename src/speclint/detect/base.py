@@ -1,0 +1,190 @@
+"""What every detector shares: text units, element sections, N/A declarations, issues."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from speclint.document import Block, Document, Section
+from speclint.models import ElementReport, Evidence
+from speclint.vocab import ElementVocab, Vocabulary
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z`*(\[\"])|\n{2,}")
+_MARKUP = re.compile(r"[*_]{1,3}(?=\S)|(?<=\S)[*_]{1,3}|\\(?=[\\`*_{}\[\]()#+\-.!|])")
+
+
+def plain(text: str) -> str:
+    """Light markup removal for evidence and messages."""
+    return " ".join(_MARKUP.sub("", text).split())
+
+
+@dataclass
+class Unit:
+    """A sentence, list item, table row or heading: the scope of "same sentence" rules."""
+
+    line: int
+    end_line: int
+    text: str
+    kind: str  # sentence, item, row, heading
+    section: Section
+    block: Block
+    cells: list[str] | None = None
+    header: list[str] | None = None
+
+
+@dataclass
+class Issue:
+    """A quality problem a detector saw; rules of type element-quality report them."""
+
+    element: str
+    kind: str
+    line: int
+    text: str
+    column: int = 1
+    end_line: int | None = None
+    end_column: int | None = None
+
+
+@dataclass
+class Detection:
+    """A detector's answer: the report plus the issues it found."""
+
+    report: ElementReport
+    issues: list[Issue] = field(default_factory=list)
+
+
+def _sentences(block: Block) -> Iterator[tuple[int, str]]:
+    """Split a paragraph into sentences, each with its first file line."""
+    text = block.text
+    offset = 0
+    for piece in _SENTENCE_END.split(text):
+        start = text.find(piece, offset) if piece else offset
+        offset = start + len(piece)
+        if piece.strip():
+            lead = len(piece) - len(piece.lstrip())
+            yield block.start + text.count("\n", 0, start + lead), piece.strip()
+
+
+class Context:
+    """Per-document data computed once and shared by all detectors."""
+
+    def __init__(self, doc: Document, vocab: Vocabulary) -> None:
+        self.doc = doc
+        self.vocab = vocab
+
+    @cached_property
+    def units(self) -> list[Unit]:
+        """Prose units outside code, in file order."""
+        units: list[Unit] = []
+        for section in self.doc.root.walk():
+            for block in section.blocks:
+                units.extend(self._block_units(block, section))
+            if section.level > 0:
+                units.append(Unit(section.start, section.start, section.title, "heading",
+                                  section, _heading_block(section)))
+        units.sort(key=lambda u: u.line)
+        return units
+
+    def _block_units(self, block: Block, section: Section) -> Iterator[Unit]:
+        if block.kind == "paragraph":
+            if block.list_depth:
+                yield Unit(block.start, block.end, plain(block.text), "item", section, block)
+                return
+            for line, sentence in _sentences(block):
+                yield Unit(line, line, plain(sentence), "sentence", section, block)
+        elif block.kind == "table" and block.rows:
+            header = block.rows[0].cells if block.rows[0].header else None
+            for row in block.rows:
+                if row.header:
+                    continue
+                text = " | ".join(plain(c) for c in row.cells)
+                yield Unit(row.line, row.line, text, "row", section, block, row.cells, header)
+        elif block.kind == "heading":
+            yield Unit(block.start, block.end, plain(block.text), "heading", section, block)
+
+    @cached_property
+    def code_blocks(self) -> list[tuple[Block, Section]]:
+        return [(b, s) for s in self.doc.root.walk() for b in s.blocks if b.kind == "code"]
+
+    @cached_property
+    def tables(self) -> list[tuple[Block, Section]]:
+        return [(b, s) for s in self.doc.root.walk() for b in s.blocks if b.kind == "table"]
+
+    def element_sections(self, ev: ElementVocab, key: str = "headings") -> list[Section]:
+        return [s for s in self.doc.sections() if ev.heading_matches(s.norm, key)]
+
+    def units_in(self, sections: Iterable[Section]) -> list[Unit]:
+        spans = [(s.start, s.end) for s in sections]
+        return [u for u in self.units if any(a <= u.line <= b for a, b in spans)]
+
+    def section_text_units(self, section: Section) -> list[Unit]:
+        """Content units of a section and its children (its own heading excluded)."""
+        return [u for u in self.units_in([section]) if u.line != section.start]
+
+
+def _heading_block(section: Section) -> Block:
+    return Block("heading", section.start, section.start, section.title, section.level)
+
+
+def in_sections(line: int, sections: Iterable[Section]) -> bool:
+    return any(s.start <= line <= s.end for s in sections)
+
+
+def evidence(line: int, kind: str, text: str) -> Evidence:
+    text = " ".join(text.split())
+    return Evidence(line, kind, text if len(text) <= 120 else text[:117] + "...")
+
+
+def not_applicable(ctx: Context, element: str, sections: list[Section]) -> Detection | None:
+    """SPEC 3.3: a section starting with N/A plus a reason, or front matter."""
+    declared = ctx.doc.front_matter.get("not-applicable")
+    if isinstance(declared, dict) and element in declared:
+        reason = str(declared[element] or "")
+        line = 1 + _front_matter_line(ctx.doc, element)
+        return _na_detection(ctx, element, line, reason, "front-matter")
+    for section in sections:
+        units = [u for u in ctx.section_text_units(section) if u.kind != "heading"]
+        if not units:
+            continue
+        first = units[0]
+        match = ctx.vocab.na.match(first.text)
+        if match:
+            reason = first.text[match.end():]
+            return _na_detection(ctx, element, section.start, reason, "declared-na", first.line)
+    return None
+
+
+def _na_detection(ctx: Context, element: str, line: int, reason: str, kind: str,
+                  text_line: int | None = None) -> Detection:
+    words = re.findall(r"\w+", reason)
+    ev = [evidence(text_line or line, kind, reason or "N/A")]
+    if len(words) >= ctx.vocab.na_min_words:
+        return Detection(ElementReport(element, "not-applicable", line, ev))
+    return Detection(ElementReport(element, "incomplete", line, ev, reason="bare-na"))
+
+
+def _front_matter_line(doc: Document, element: str) -> int:
+    for index, text in enumerate(doc.source.lines[: doc.source.body_start - 1]):
+        if text.strip().startswith(f"{element}:"):
+            return index
+    return 0
+
+
+def decide(element: str, present: list[Evidence], attempts: list[Evidence],
+           sections: list[Section], reason: str = "incomplete",
+           issues: list[Issue] | None = None) -> Detection:
+    """Present when the requirement's evidence exists; else incomplete when attempted."""
+    heading_line = sections[0].start if sections else None
+    if present:
+        present.sort(key=lambda e: e.line)
+        return Detection(ElementReport(element, "present", heading_line or present[0].line,
+                                       present[:5]), issues or [])
+    if sections or attempts:
+        ev = attempts[:5] or [evidence(s.start, "heading", s.title) for s in sections[:5]]
+        ev.sort(key=lambda e: e.line)
+        line = heading_line or ev[0].line
+        return Detection(ElementReport(element, "incomplete", line, ev, reason=reason),
+                         issues or [])
+    return Detection(ElementReport(element, "missing"), issues or [])

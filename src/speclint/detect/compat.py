@@ -1,0 +1,40 @@
+"""compatibility: an explicit guarantee; deprecations with a notice period (SPEC 3.2)."""
+
+from __future__ import annotations
+
+from speclint.detect.base import Context, Detection, Issue, decide, evidence, not_applicable
+from speclint.models import Evidence
+
+
+def detect_compat(ctx: Context) -> Detection:
+    ev = ctx.vocab.elements["compatibility"]
+    sections = ctx.element_sections(ev)
+    na = not_applicable(ctx, "compatibility", sections)
+    if na:
+        return na
+    present: list[Evidence] = []
+    attempts: list[Evidence] = []
+    issues: list[Issue] = []
+    for unit in ctx.units:
+        if unit.kind == "heading":
+            continue
+        text = unit.text
+        guarantee = next((p for p in ev.many("guarantee") if p.search(text)), None)
+        deprecation = ev.p("deprecation").search(text)
+        notice = ev.p("notice_period").search(text)
+        if guarantee or (deprecation and notice):
+            kind = "deprecation-policy" if guarantee is None else "compatibility-guarantee"
+            present.append(evidence(unit.line, kind, text))
+        elif ev.p("mentions").search(text):
+            attempts.append(evidence(unit.line, "compatibility-mention", text))
+        if deprecation and not notice:
+            issues.append(Issue("compatibility", "deprecation-without-notice", unit.line,
+                                deprecation.group()))
+    return decide("compatibility", present, attempts, sections, issues=issues)
+
+
+def breaking_lines(ctx: Context) -> list[tuple[int, str]]:
+    """Lines that announce a breaking change."""
+    pattern = ctx.vocab.elements["compatibility"].p("breaking")
+    return [(u.line, u.text) for u in ctx.units
+            if u.kind != "heading" and pattern.search(u.text)]

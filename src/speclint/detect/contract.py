@@ -1,0 +1,123 @@
+"""api-contract and data-model: operations, shapes and typed entities (SPEC 3.2)."""
+
+from __future__ import annotations
+
+import re
+
+from speclint.detect.base import Context, Detection, decide, evidence, not_applicable
+from speclint.document import Block
+from speclint.models import Evidence
+
+_JSON_INFO = {"json", "jsonc", "json5", "javascript", "js"}
+_YAML_INFO = {"yaml", "yml"}
+
+
+def _lang(block: Block) -> str:
+    return block.info.split()[0].lower() if block.info.strip() else ""
+
+
+def _first_line(block: Block, match: re.Match[str] | None) -> int:
+    if match is None:
+        return block.body_start
+    return block.body_start + block.text.count("\n", 0, match.start())
+
+
+def _search_code(ctx: Context, patterns: tuple[re.Pattern[str], ...], kind: str) -> list[Evidence]:
+    found = []
+    for block, _ in ctx.code_blocks:
+        for pattern in patterns:
+            match = pattern.search(block.text)
+            if match:
+                line = _first_line(block, match)
+                found.append(evidence(line, kind, block.text[match.start():].strip()
+                                      .split("\n")[0]))
+                break
+    return found
+
+
+def _payload_blocks(ctx: Context) -> list[Evidence]:
+    """JSON or YAML payloads and schemas in code blocks."""
+    found = []
+    for block, _ in ctx.code_blocks:
+        lang, body = _lang(block), block.text.strip()
+        looks_json = body[:1] in "{[" and re.search(r'"[\w$-]+"\s*:', body)
+        looks_yaml = lang in _YAML_INFO and re.search(r"(?m)^\s*[\w\"'-]+:\s", body)
+        if (lang in _JSON_INFO or not lang or lang == "http") and looks_json or looks_yaml:
+            found.append(evidence(block.body_start, "payload", body.split("\n")[0]))
+    return found
+
+
+def _field_tables(ctx: Context, name_pat: re.Pattern[str], type_pat: re.Pattern[str],
+                  kind: str, first_column_entity: bool = False) -> list[Evidence]:
+    """Tables with a name/field column and a type column."""
+    found = []
+    for block, _ in ctx.tables:
+        header = block.rows[0].cells if block.rows and block.rows[0].header else []
+        names = [bool(name_pat.search(h.strip("*_` "))) for h in header]
+        types = [bool(type_pat.search(h.strip("*_` "))) for h in header]
+        has_name = any(names) or (first_column_entity and len(header) > 2)
+        if has_name and any(types) and len(block.rows) > 1:
+            found.append(evidence(block.start, kind, " | ".join(header)))
+    return found
+
+
+def detect_api(ctx: Context) -> Detection:
+    ev = ctx.vocab.elements["api-contract"]
+    sections = ctx.element_sections(ev)
+    na = not_applicable(ctx, "api-contract", sections)
+    if na:
+        return na
+    operations: list[Evidence] = []
+    for unit in ctx.units:
+        match = ev.p("http_operation").search(unit.text)
+        if match:
+            operations.append(evidence(unit.line, "http-operation",
+                                       f"{match.group(1)} {match.group(2)}"))
+    for block, _ in ctx.code_blocks:
+        for name in ("http_operation", "curl_operation"):
+            match = ev.p(name).search(block.text)
+            if match:
+                operations.append(evidence(_first_line(block, match), "http-operation",
+                                           f"{match.group(1)} {match.group(2)}"))
+                break
+    operations += _search_code(ctx, ev.many("openapi_paths_code"), "openapi-paths")
+    operations += _search_code(ctx, ev.many("proto_service_code"), "grpc-service")
+    operations += _search_code(ctx, ev.many("graphql_root_code"), "graphql-operation")
+    signatures = _search_code(ctx, ev.many("interface_code"), "typed-interface")
+    operations += signatures
+    shapes = list(signatures) + _payload_blocks(ctx)
+    shapes += _search_code(ctx, ev.many("shape_code"), "schema")
+    shapes += [evidence(u.line, "inline-payload", u.text) for u in ctx.units
+               if u.kind != "row" and ev.p("json_inline").search(u.block.text)]
+    shapes += _field_tables(ctx, ev.p("field_table_name"), ev.p("field_table_type"),
+                            "field-table")
+    if operations and shapes:
+        return decide("api-contract", _dedupe(operations[:3] + shapes[:2]), [], sections)
+    attempts = operations + [evidence(u.line, "api-mention", u.text) for u in ctx.units
+                             if u.kind != "heading" and ev.p("mentions").search(u.text)]
+    reason = "operations-without-shape" if operations else "incomplete"
+    return decide("api-contract", [], _dedupe(attempts), sections, reason)
+
+
+def detect_data_model(ctx: Context) -> Detection:
+    ev = ctx.vocab.elements["data-model"]
+    sections = ctx.element_sections(ev)
+    na = not_applicable(ctx, "data-model", sections)
+    if na:
+        return na
+    entities = _search_code(ctx, ev.many("entity_code"), "typed-entity")
+    entities += _field_tables(ctx, ev.p("column_name"), ev.p("column_type"), "field-table",
+                              first_column_entity=True)
+    attempts = [evidence(u.line, "data-model-mention", u.text) for u in ctx.units
+                if u.kind != "heading" and ev.p("mentions").search(u.text)]
+    return decide("data-model", _dedupe(entities), attempts, sections)
+
+
+def _dedupe(items: list[Evidence]) -> list[Evidence]:
+    seen: set[tuple[int, str]] = set()
+    out = []
+    for item in sorted(items, key=lambda e: e.line):
+        if (item.line, item.kind) not in seen:
+            seen.add((item.line, item.kind))
+            out.append(item)
+    return out

@@ -1,0 +1,161 @@
+"""error-codes: entries naming a code with its meaning, and their quality (SPEC 3.2)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from speclint.detect.base import (
+    Context,
+    Detection,
+    Issue,
+    Unit,
+    decide,
+    evidence,
+    in_sections,
+    not_applicable,
+)
+from speclint.document import Section
+from speclint.vocab import ElementVocab
+
+
+@dataclass
+class Entry:
+    """One error entry: a code, what it maps to, and where."""
+
+    line: int
+    code: str
+    kind: str  # http, grpc, symbolic
+    meaning: str
+
+
+def _statuses_in(text: str, ev: ElementVocab) -> list[re.Match[str]]:
+    """3-digit numbers that read as HTTP statuses in prose."""
+    found = []
+    for match in ev.p("http_status").finditer(text):
+        before, after = text[max(0, match.start() - 40):match.start()], text[match.end():]
+        if ev.p("not_status_after").match(after) or after.startswith(("-", ".", ",")) and \
+                after[1:2].isdigit():
+            continue
+        if ev.p("http_context").search(before) or ev.p("http_after").match(after):
+            found.append(match)
+    return found
+
+
+def _row_entries(unit: Unit, ev: ElementVocab, in_error_section: bool) -> list[Entry]:
+    """An error-table row: a code column plus another non-empty cell."""
+    assert unit.cells is not None
+    header = [h.strip("*_` ").lower() for h in (unit.header or [])]
+    code_cols = [i for i, h in enumerate(header) if ev.p("code_column").match(h)]
+    if not code_cols and not in_error_section:
+        return []
+    entries = []
+    cells = [c.strip() for c in unit.cells]
+    for index in code_cols or range(len(cells)):
+        if index >= len(cells):
+            continue
+        cell = cells[index]
+        others = " ".join(c for i, c in enumerate(cells) if i != index and c).strip()
+        if not others:
+            continue
+        entry = _cell_entry(cell, ev, unit.line, others)
+        if entry:
+            entries.append(entry)
+            if not code_cols:
+                break
+    return entries
+
+
+def _cell_entry(cell: str, ev: ElementVocab, line: int, meaning: str) -> Entry | None:
+    bare = cell.strip("`*_ ")
+    status = re.match(r"^(\d{3})\b", bare)
+    if status:
+        return Entry(line, status.group(1), "http", meaning)
+    grpc = ev.p("grpc_status").match(bare)
+    if grpc and grpc.group() != "OK":
+        return Entry(line, grpc.group(), "grpc", meaning)
+    symbolic = ev.p("symbolic_code").search(f"`{bare}`")
+    if symbolic:
+        return Entry(line, symbolic.group(1) or symbolic.group(2), "symbolic", meaning)
+    return None
+
+
+def _prose_entries(unit: Unit, ev: ElementVocab, in_error_section: bool) -> list[Entry]:
+    text = unit.text
+    raw = unit.block.text if unit.kind == "item" else text
+    entries = [Entry(unit.line, m.group(1), "http", text) for m in _statuses_in(raw, ev)]
+    context = in_error_section or ev.p("entry_context").search(text)
+    if context:
+        for match in ev.p("grpc_status").finditer(raw):
+            if match.group() != "OK":
+                entries.append(Entry(unit.line, match.group(), "grpc", text))
+        for match in ev.p("symbolic_code").finditer(raw):
+            entries.append(Entry(unit.line, match.group(1) or match.group(2), "symbolic", text))
+    return entries
+
+
+def collect_entries(ctx: Context, sections: list[Section]) -> list[Entry]:
+    ev = ctx.vocab.elements["error-codes"]
+    entries: list[Entry] = []
+    for unit in ctx.units:
+        inside = in_sections(unit.line, sections)
+        if unit.kind == "row":
+            entries += _row_entries(unit, ev, inside)
+        elif unit.kind in ("sentence", "item"):
+            entries += _prose_entries(unit, ev, inside)
+    for block, _ in ctx.code_blocks:
+        match = ev.p("openapi_responses_code").search(block.text)
+        if match:
+            line = block.body_start + block.text.count("\n", 0, match.end())
+            entries.append(Entry(line, "openapi", "openapi", "responses"))
+    return entries
+
+
+def _quality(entries: list[Entry], in_table: set[int]) -> list[Issue]:
+    issues: list[Issue] = []
+    seen: dict[str, Entry] = {}
+    for entry in entries:
+        if entry.kind == "http":
+            status = int(entry.code)
+            if not 100 <= status <= 599:
+                issues.append(Issue("error-codes", "impossible-status", entry.line, entry.code))
+            elif status < 400 and entry.line in in_table:
+                issues.append(Issue("error-codes", "success-as-error", entry.line, entry.code))
+        if entry.kind != "symbolic":
+            continue
+        first = seen.setdefault(entry.code, entry)
+        if first is not entry and first.line != entry.line and entry.line in in_table \
+                and _norm(first.meaning) != _norm(entry.meaning):
+            issues.append(Issue("error-codes", "duplicate-code", entry.line,
+                                f"{entry.code} (first defined on line {first.line})"))
+    return issues
+
+
+def _norm(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
+def detect_errors(ctx: Context) -> Detection:
+    ev = ctx.vocab.elements["error-codes"]
+    sections = ctx.element_sections(ev)
+    na = not_applicable(ctx, "error-codes", sections)
+    if na:
+        return na
+    entries = collect_entries(ctx, sections)
+    table_lines = {u.line for u in ctx.units if u.kind == "row"}
+    valid = [e for e in entries if e.kind != "http" or 400 <= int(e.code) <= 599]
+    present = [evidence(e.line, f"{e.kind}-error", f"{e.code}: {e.meaning}") for e in valid]
+    attempts = [evidence(u.line, "error-mention", u.text) for u in ctx.units
+                if u.kind != "heading" and ev.p("mentions").search(u.text)]
+    return decide("error-codes", _first_per_line(present), attempts, sections,
+                  issues=_quality(entries, table_lines))
+
+
+def _first_per_line(items: list) -> list:
+    seen: set[int] = set()
+    out = []
+    for item in items:
+        if item.line not in seen:
+            seen.add(item.line)
+            out.append(item)
+    return out

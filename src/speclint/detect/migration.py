@@ -1,0 +1,98 @@
+"""migration-plan: ordered steps in a migration context plus a way back (SPEC 3.2)."""
+
+from __future__ import annotations
+
+from speclint.detect.base import (
+    Context,
+    Detection,
+    Issue,
+    decide,
+    evidence,
+    in_sections,
+    not_applicable,
+)
+from speclint.document import Section
+from speclint.models import ElementReport, Evidence
+
+
+def _ordered_lists(ctx: Context, sections: list[Section]) -> list[Evidence]:
+    """Ordered lists of two or more items inside a migration section, or next to its words."""
+    found = []
+    for info in ctx.doc.lists:
+        if not info.ordered or len(info.item_lines) < 2:
+            continue
+        if in_sections(info.start, sections) or _context_near(ctx, info.start, info.end):
+            found.append(evidence(info.start, "ordered-steps",
+                                  f"{len(info.item_lines)} ordered steps"))
+    return found + _step_units(ctx, sections)
+
+
+def _context_near(ctx: Context, start: int, end: int) -> bool:
+    """Migration words in the list itself or in the sentence just before it."""
+    pattern = ctx.vocab.elements["migration-plan"].p("context")
+    before = [u for u in ctx.units if u.line < start and u.kind != "row"][-1:]
+    inside = [u for u in ctx.units if start <= u.line <= end]
+    return any(pattern.search(u.text) for u in before + inside)
+
+
+def _step_units(ctx: Context, sections: list[Section]) -> list[Evidence]:
+    """'Step N' / 'Phase N' text and phase tables in migration context."""
+    ev = ctx.vocab.elements["migration-plan"]
+    found = []
+    step_lines = [u for u in ctx.units if ev.p("step_text").search(u.text)
+                  and (in_sections(u.line, sections) or ev.p("context").search(u.text))]
+    if len(step_lines) >= 2 or any(len(ev.p("step_text").findall(u.text)) >= 2
+                                   for u in step_lines):
+        found.append(evidence(step_lines[0].line, "step-text", step_lines[0].text))
+    for block, section in ctx.tables:
+        header = block.rows[0].cells if block.rows and block.rows[0].header else []
+        if (any(ev.p("step_table").match(h.strip("*_` ").lower()) for h in header)
+                and len(block.rows) > 2 and in_sections(block.start, sections)):
+            found.append(evidence(block.start, "phase-table", " | ".join(header)))
+    return found
+
+
+def detect_migration(ctx: Context) -> Detection:
+    ev = ctx.vocab.elements["migration-plan"]
+    sections = ctx.element_sections(ev)
+    back_sections = ctx.element_sections(ev, "rollback_headings")
+    na = not_applicable(ctx, "migration-plan", sections)
+    if na:
+        return na
+    context = sections + back_sections
+    steps = _ordered_lists(ctx, sections)
+    way_back = [evidence(u.line, "way-back", u.text) for u in ctx.units
+                if u.kind != "heading" and ev.p("way_back").search(u.text)
+                and (in_sections(u.line, context) or ev.p("context").search(u.text))]
+    way_back += [evidence(s.start, "rollback-section", s.title) for s in back_sections
+                 if ctx.section_text_units(s)]
+    if steps and way_back:
+        return decide("migration-plan", steps[:3] + way_back[:2], [], sections)
+    attempts = steps + way_back + [evidence(u.line, "migration-mention", u.text)
+                                   for u in ctx.units
+                                   if u.kind != "heading" and ev.p("mentions").search(u.text)]
+    if steps:
+        return _steps_without_way_back(ctx, sections, steps)
+    reason = "way-back-without-steps" if way_back else "incomplete"
+    return decide("migration-plan", [], attempts, sections or back_sections, reason)
+
+
+def _steps_without_way_back(ctx: Context, sections: list[Section],
+                            steps: list[Evidence]) -> Detection:
+    """Incomplete, with an issue spanning the migration section's lines."""
+    section = sections[0] if sections else ctx.doc.section_at(steps[0].line)
+    start = section.start if section.level else steps[0].line
+    end = section.end if section.level else steps[0].line
+    end = _last_content_line(ctx, start, end)
+    issue = Issue("migration-plan", "no-way-back", start, section.title or steps[0].text,
+                  end_line=end)
+    report = ElementReport("migration-plan", "incomplete", start, steps[:5],
+                           reason="steps-without-way-back")
+    return Detection(report, [issue])
+
+
+def _last_content_line(ctx: Context, start: int, end: int) -> int:
+    lines = ctx.doc.source.lines
+    while end > start and not lines[end - 1].strip():
+        end -= 1
+    return end

@@ -1,0 +1,224 @@
+"""Lint one file: read -> parse -> detect -> rules -> suppressions. No output here."""
+
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from speclint import suppress
+from speclint.checks import CHECKS, Hit, Run
+from speclint.config import glob_match
+from speclint.detect import detect
+from speclint.detect.base import Context
+from speclint.document import build_document
+from speclint.errors import UsageError
+from speclint.models import ELEMENTS, SEVERITY_RANK, ElementReport, FileResult, Finding
+from speclint.ruleset import Profile, Rule, load_profile, resolve_selector
+from speclint.source import Source, load_source
+from speclint.vocab import Vocabulary, load_vocabulary
+
+STATUSES = ("draft", "in-review", "approved", "implemented", "deprecated")
+DEFAULT_STATUS = "in-review"
+
+
+@dataclass
+class Settings:
+    """Everything that decides how a file is linted, resolved before any file is read."""
+
+    rules: list[Rule]
+    profile: str = "technical"
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    rule_settings: dict[str, str] = field(default_factory=dict)
+    overrides: list[tuple[list[str], str | None, dict[str, str]]] = field(default_factory=list)
+    root: str = "."
+    require_suppression_reason: bool = False
+    max_file_bytes: int = 10 * 1024 * 1024
+    debug: bool = False
+
+    @property
+    def by_key(self) -> dict[str, Rule]:
+        keys: dict[str, Rule] = {}
+        for rule in self.rules:
+            keys[rule.code] = keys[rule.name] = rule
+        return keys
+
+
+def _empty_reports() -> dict[str, ElementReport]:
+    return {e: ElementReport(e, "missing") for e in ELEMENTS}
+
+
+def _enabled(settings: Settings, rule_settings: dict[str, str]) -> dict[str, str]:
+    """Rule code -> severity override or 'off', from select/ignore and configuration."""
+    result: dict[str, str] = {}
+    if settings.select:
+        chosen = {r.code for s in settings.select for r in resolve_selector(s, settings.rules)}
+        result.update({r.code: "off" for r in settings.rules if r.code not in chosen})
+    for key, value in rule_settings.items():
+        for rule in resolve_selector(key, settings.rules):
+            result[rule.code] = value
+    for selector in settings.ignore:
+        for rule in resolve_selector(selector, settings.rules):
+            result[rule.code] = "off"
+    for rule in settings.rules:
+        if rule.type == "file-problem":
+            result.pop(rule.code, None)
+    return result
+
+
+def _severity(rule: Rule, status: str, profile: Profile, configured: dict[str, str]) -> str:
+    severity = rule.severity_by_status.get(status, rule.severity)
+    for key in (rule.code, rule.name):
+        severity = profile.severity.get(key, severity)
+    return configured.get(rule.code, severity)
+
+
+def _finding(rule: Rule, hit: Hit, severity: str, lines: list[str]) -> Finding:
+    template = rule.messages.get(hit.message_key or "", rule.message)
+    try:
+        message = template.format(**hit.fields) if hit.fields else template
+    except (KeyError, IndexError, ValueError):
+        message = template
+    line = max(1, min(hit.line, len(lines)))
+    end_line = max(line, min(hit.end_line or line, len(lines)))
+    end_column = hit.end_column or len(lines[end_line - 1]) + 1
+    if end_line == line:
+        end_column = max(end_column, hit.column)
+    return Finding(line, hit.column, rule.code, rule.name, rule.element, severity, message,
+                   end_line, end_column, rule.hint)
+
+
+def _file_problems(source: Source) -> dict[str, Hit]:
+    problems: dict[str, Hit] = {}
+    if source.bad_utf8_line:
+        problems["not-utf8"] = Hit(source.bad_utf8_line)
+    if source.front_matter_error:
+        line, detail = source.front_matter_error
+        problems["front-matter"] = Hit(line, fields={"detail": detail})
+    return problems
+
+
+def _pick(source: Source, settings: Settings, path: Path) -> tuple[str, str, dict[str, str]]:
+    """(status, profile name, per-file rule settings)."""
+    profile, rule_settings = settings.profile, dict(settings.rule_settings)
+    rel = _relative(path, settings.root)
+    for globs, override_profile, override_rules in settings.overrides:
+        if any(glob_match(rel, g) for g in globs):
+            profile = override_profile or profile
+            rule_settings.update(override_rules)
+    front = source.front_matter
+    status = front.get("status") if front.get("status") in STATUSES else DEFAULT_STATUS
+    wanted = front.get("profile")
+    if isinstance(wanted, str):
+        try:
+            load_profile(wanted)
+            profile = wanted
+        except UsageError:
+            pass
+    return str(status), profile, rule_settings
+
+
+def _relative(path: Path, root: str) -> str:
+    try:
+        return path.resolve().relative_to(Path(root).resolve()).as_posix()
+    except (ValueError, OSError):
+        return path.as_posix()
+
+
+def lint_source(display: str, source: Source, settings: Settings, path: Path,
+                extra: dict[str, Hit] | None = None) -> FileResult:
+    """Lint decoded text; every rule in ``settings`` runs over it."""
+    status, profile_name, rule_settings = _pick(source, settings, path)
+    profile = load_profile(profile_name)
+    vocab: Vocabulary = load_vocabulary()
+    doc = build_document(display, source)
+    ctx, reports, issues = detect(doc, vocab)
+    run = Run(doc, ctx, reports, issues, status, {**_file_problems(source), **(extra or {})},
+              profile.elements)
+    configured = _enabled(settings, rule_settings)
+    findings = []
+    lines = source.lines
+    for rule in settings.rules:
+        if configured.get(rule.code) == "off":
+            continue
+        if rule.element and not profile.element_rules and rule.type != "element-required":
+            continue
+        severity = _severity(rule, status, profile, configured)
+        if severity == "off":
+            continue
+        for hit in CHECKS[rule.type](rule, run):
+            findings.append(_finding(rule, hit, severity, lines))
+    findings, suppressed = _apply_suppressions(findings, doc.comments, settings, lines,
+                                               status, profile, configured)
+    return FileResult(display, profile_name, status, reports, sorted(set(findings)), suppressed)
+
+
+def _apply_suppressions(findings: list[Finding], comments: list[tuple[int, int, str]],
+                        settings: Settings, lines: list[str], status: str, profile: Profile,
+                        configured: dict[str, str]) -> tuple[list[Finding], int]:
+    directives = suppress.parse_directives(comments)
+    if not directives:
+        return findings, 0
+    known = {key for r in settings.rules for key in (r.code, r.name)} | set(ELEMENTS)
+    outcome = suppress.apply(findings, directives, lines, known)
+    problem_rules = {r.params.get("problem"): r for r in settings.rules
+                     if r.type == "suppression"}
+    kept = list(outcome.kept)
+    for problem, directive, selector in outcome.problems:
+        rule = problem_rules.get(problem)
+        if rule is None or configured.get(rule.code) == "off":
+            continue
+        if problem == "no-reason" and not settings.require_suppression_reason:
+            continue
+        hit = Hit(directive.line, fields={"rule": selector})
+        kept.append(_finding(rule, hit, _severity(rule, status, profile, configured), lines))
+    return kept, outcome.suppressed
+
+
+def problem_result(display: str, problem: str, settings: Settings,
+                   detail: str = "") -> FileResult:
+    """A file that could not be linted at all: one finding from the file-problem rule."""
+    rule = next(r for r in settings.rules if r.type == "file-problem"
+                and r.params.get("problem") == problem)
+    message = rule.message + (f" ({detail})" if detail else "")
+    finding = Finding(1, 1, rule.code, rule.name, None, rule.severity, message, 1, 1, rule.hint)
+    return FileResult(display, settings.profile, DEFAULT_STATUS, _empty_reports(), [finding],
+                      internal_error=detail if problem == "internal" else None)
+
+
+def lint_bytes(display: str, data: bytes, settings: Settings, path: Path) -> FileResult:
+    """Lint one file's bytes; a crash becomes an internal-error finding, never a traceback."""
+    try:
+        return lint_source(display, load_source(data), settings, path)
+    except UsageError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - isolation: one file must not stop the run
+        detail = f"{type(exc).__name__}: {exc}"
+        if settings.debug:
+            detail += "\n" + traceback.format_exc()
+        return problem_result(display, "internal", settings, detail)
+
+
+def lint_file(path: Path, display: str, settings: Settings) -> FileResult:
+    """Read and lint one file; unreadable or oversized files are findings."""
+    try:
+        if path.is_dir():
+            return problem_result(display, "unreadable", settings, "it is a folder")
+        size = path.stat().st_size
+        if size > settings.max_file_bytes:
+            return problem_result(display, "too-large", settings,
+                                  f"{size} bytes > {settings.max_file_bytes}")
+        data = path.read_bytes()
+    except OSError as exc:
+        return problem_result(display, "unreadable", settings, exc.strerror or str(exc))
+    return lint_bytes(display, data, settings, path)
+
+
+def fails(result_findings: list[Finding], fail_on: str) -> bool:
+    if fail_on == "never":
+        return False
+    return any(SEVERITY_RANK[f.severity] >= SEVERITY_RANK[fail_on] for f in result_findings)
+
+
+__all__ = ["Context", "Settings", "fails", "lint_bytes", "lint_file", "lint_source"]

@@ -1,0 +1,246 @@
+"""``speclint check``: files -> config -> lint (cached, parallel) -> baseline -> report."""
+
+from __future__ import annotations
+
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import click
+
+from speclint import __version__, discover
+from speclint.config import Config, discover as discover_config, glob_match, load_config
+from speclint.errors import UsageError
+from speclint.linter import Settings, fails, lint_bytes, lint_file
+from speclint.models import FileResult
+from speclint.report import Report, RuleMeta, get_formatter, summarise
+from speclint.ruleset import load_profile, load_rules, resolve_selector
+
+PARALLEL_MIN_FILES = 16
+
+
+def _config(options: dict[str, Any]) -> Config:
+    if options.get("config_file"):
+        path = Path(options["config_file"])
+        if not path.is_file():
+            raise UsageError(f"{path}: configuration file does not exist")
+        return load_config(path)
+    found = discover_config(Path.cwd())
+    return load_config(found) if found else Config(root=Path.cwd())
+
+
+def _settings(options: dict[str, Any], config: Config) -> Settings:
+    rules = load_rules(tuple(config.rule_paths))
+    select, ignore = (_split(options.get("select", ())), _split(options.get("ignore", ())))
+    for selector in select + ignore + tuple(config.rules):
+        if not resolve_selector(selector, rules):
+            raise UsageError(f"unknown rule, code or element '{selector}'")
+    profile = options.get("profile") or config.profile
+    load_profile(profile)
+    for override in config.overrides:
+        if "profile" in override:
+            load_profile(override["profile"])
+    return Settings(
+        rules=rules, profile=profile, select=select, ignore=ignore,
+        rule_settings=dict(config.rules),
+        overrides=[(o["files"], o.get("profile"), o.get("rules", {})) for o in config.overrides],
+        root=str(config.root), require_suppression_reason=config.require_suppression_reason,
+        max_file_bytes=config.max_file_bytes, debug=bool(options.get("debug")))
+
+
+def _split(values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(v.strip() for value in values for v in value.split(",") if v.strip())
+
+
+def _files(options: dict[str, Any], config: Config) -> list[Path]:
+    paths = list(options.get("paths") or ())
+    if options.get("changed_since"):
+        files = discover.changed_since(options["changed_since"])
+        if paths:
+            wanted = [Path(p).resolve() for p in paths]
+            files = [f for f in files if any(f.resolve().is_relative_to(w) for w in wanted)]
+    elif paths:
+        files = discover.expand(paths)
+    elif config.include:
+        walked = discover.walk(config.root)
+        files = [f for f in walked if config.matches(config.include, f)]
+        files = [Path(os.path.relpath(f)) for f in files]
+    else:
+        files = discover.expand(["."])
+    if config.exclude:
+        files = [f for f in files if not config.matches(config.exclude, f)]
+    return files
+
+
+def display_path(path: Path) -> str:
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        rel = str(path)
+    return Path(rel).as_posix()
+
+
+_WORKER_SETTINGS: Settings | None = None
+
+
+def _init_worker(settings: Settings) -> None:
+    global _WORKER_SETTINGS
+    _WORKER_SETTINGS = settings
+
+
+def _lint_one(args: tuple[str, str]) -> FileResult:
+    assert _WORKER_SETTINGS is not None
+    path, display = args
+    return lint_file(Path(path), display, _WORKER_SETTINGS)
+
+
+def _lint_all(files: list[Path], settings: Settings, jobs: int,
+              cache: Any | None) -> list[FileResult]:
+    results: dict[str, FileResult] = {}
+    todo: list[tuple[str, str, str | None]] = []
+    for path in files:
+        display = display_path(path)
+        key = None
+        if cache is not None:
+            try:
+                data = path.read_bytes() if path.is_file() else None
+            except OSError:
+                data = None
+            if data is not None and len(data) <= settings.max_file_bytes:
+                key = cache.key(display, data)
+                hit = cache.get(key)
+                if hit is not None:
+                    results[display] = hit
+                    continue
+        todo.append((str(path), display, key))
+    if jobs > 1 and len(todo) >= PARALLEL_MIN_FILES:
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
+        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
+                                 initargs=(settings,)) as pool:
+            chunk = max(1, min(32, len(todo) // (jobs * 8)))
+            fresh = list(pool.map(_lint_one, [(p, d) for p, d, _ in todo], chunksize=chunk))
+    else:
+        fresh = [lint_file(Path(p), d, settings) for p, d, _ in todo]
+    for (_, display, key), result in zip(todo, fresh, strict=True):
+        results[display] = result
+        if cache is not None and key is not None:
+            cache.put(key, result)
+    return [results[d] for d in sorted(results)]
+
+
+def _stdin(options: dict[str, Any], settings: Settings) -> list[FileResult]:
+    name = options.get("stdin_filename") or "<stdin>"
+    data = sys.stdin.buffer.read()
+    return [lint_bytes(name, data, settings, Path(name))]
+
+
+def _cache(options: dict[str, Any], config: Config, settings: Settings) -> Any | None:
+    if options.get("no_cache") or os.environ.get("SPECLINT_NO_CACHE"):
+        return None
+    from speclint.cache import Cache, settings_key
+
+    rule_sources = sorted({r.source for r in settings.rules})
+    parts = [repr(sorted((r.code, r.name, r.type, r.severity, repr(r.params), r.message,
+                          repr(r.messages), repr(r.severity_by_status)) for r in settings.rules)),
+             settings.profile, repr(settings.select), repr(settings.ignore),
+             repr(sorted(settings.rule_settings.items())), repr(settings.overrides),
+             settings.root, repr(settings.require_suppression_reason),
+             str(settings.max_file_bytes)]
+    for source in rule_sources + [str(Path(__file__).parent.parent / "speclint" / "rules")]:
+        parts.append(source)
+    from speclint.vocab import rules_dir
+
+    for file in sorted(rules_dir().rglob("*")):
+        if file.is_file():
+            parts.append(file.read_text("utf-8", errors="replace"))
+    return Cache(config.root, settings_key(parts))
+
+
+def _rule_meta(settings: Settings) -> dict[str, RuleMeta]:
+    return {r.code: RuleMeta(r.code, r.name, r.element, r.severity, r.summary, r.description,
+                             r.hint) for r in settings.rules}
+
+
+def _write(text: str, output: str | None) -> None:
+    if output:
+        try:
+            Path(output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"{output}: cannot write report: {exc.strerror or exc}") from None
+    else:
+        click.echo(text, nl=False)
+
+
+def run_check(options: dict[str, Any]) -> int:
+    """The whole ``check`` command; returns the exit status."""
+    config = _config(options)
+    settings = _settings(options, config)
+    fail_on = options.get("fail_on") or config.fail_on
+    max_warnings = options.get("max_warnings")
+    if max_warnings is None:
+        max_warnings = config.max_warnings
+    if list(options.get("paths") or ()) == ["-"]:
+        results = _stdin(options, settings)
+    else:
+        files = _files(options, config)
+        jobs = options.get("jobs") or os.cpu_count() or 1
+        results = _lint_all(files, settings, jobs, _cache(options, config, settings))
+    baselined, stale = 0, []
+    if options.get("baseline"):
+        from speclint import baseline
+
+        applied = baseline.apply(Path(options["baseline"]), results)
+        baselined, stale = applied.hidden, applied.stale
+    if options.get("write_baseline"):
+        from speclint import baseline
+
+        count = baseline.write(Path(options["write_baseline"]), results)
+        click.echo(f"speclint: wrote baseline {options['write_baseline']} with {count} "
+                   "findings", err=True)
+    fmt = options.get("fmt") or "text"
+    report = Report(results, _rule_meta(settings), __version__, summarise(results),
+                    color=_color(options) and not options.get("output"),
+                    quiet=bool(options.get("quiet")), statistics=bool(options.get("statistics")),
+                    baselined=baselined)
+    _write(get_formatter(fmt)(report), options.get("output"))
+    if options.get("output"):
+        from speclint.report.text_format import summary_line
+
+        click.echo(summary_line(report), err=fmt == "text")
+    for key, code, count in stale:
+        click.echo(f"speclint: baseline entry {key} {code} is stale ({count} fewer findings); "
+                   "run --write-baseline to prune it", err=True)
+    return _exit_status(results, fail_on, max_warnings, report, options)
+
+
+def _color(options: dict[str, Any]) -> bool:
+    from speclint.cli import _use_color
+
+    return _use_color(str(options.get("color") or "auto"))
+
+
+def _exit_status(results: list[FileResult], fail_on: str, max_warnings: int | None,
+                 report: Report, options: dict[str, Any]) -> int:
+    internal = [r for r in results if r.internal_error]
+    for result in internal:
+        click.echo(f"speclint: internal error on {result.path}: "
+                   f"{result.internal_error.splitlines()[0]} (please report a bug"
+                   f"{'' if options.get('debug') else '; --debug shows the traceback'})",
+                   err=True)
+        if options.get("debug"):
+            click.echo(result.internal_error, err=True)
+    if internal:
+        return 2
+    findings = [f for r in results for f in r.findings]
+    if fails(findings, fail_on):
+        return 1
+    if max_warnings is not None and report.summary["warnings"] > max_warnings:
+        return 1
+    return 0
+
+
+__all__ = ["run_check", "glob_match"]

@@ -1,0 +1,34 @@
+"""JSON Schema validation of rule files, configuration and front matter (imported lazily)."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from typing import Any
+
+from speclint.vocab import rules_dir
+
+
+@cache
+def validator(name: str) -> Any:
+    """A reusable validator for ``rules/schemas/<name>.schema.json``."""
+    from jsonschema.validators import validator_for
+
+    schema = json.loads((rules_dir() / "schemas" / f"{name}.schema.json").read_text("utf-8"))
+    cls = validator_for(schema)
+    return cls(schema)
+
+
+def errors(name: str, data: Any) -> list[tuple[list[Any], str]]:
+    """(path, message) for each schema violation, in a stable order."""
+    found = []
+    for error in validator(name).iter_errors(data):
+        path = list(error.absolute_path)
+        if error.validator == "additionalProperties" and "(" in error.message:
+            extra = error.message.split("'")[1] if "'" in error.message else ""
+            if extra:
+                path.append(extra)
+                found.append((path, f"unknown key '{extra}'"))
+                continue
+        found.append((path, error.message))
+    return sorted(found, key=lambda item: [str(p) for p in item[0]])

@@ -1,0 +1,97 @@
+"""Bytes to text: BOM, UTF-8 check, line endings and front matter, before any parsing."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from speclint import yamlsafe
+
+_LINE_ENDINGS = re.compile(r"\r\n?")
+
+
+@dataclass
+class Source:
+    """A file's text with LF endings and its front matter cut off.
+
+    ``lines`` holds every line of the original file (1-based line N is ``lines[N-1]``);
+    ``body_start`` is the 1-based line where the Markdown body begins.
+    """
+
+    text: str
+    lines: list[str]
+    body_start: int = 1
+    front_matter: dict[str, Any] = field(default_factory=dict)
+    has_front_matter: bool = False
+    front_matter_error: tuple[int, str] | None = None
+    bad_utf8_line: int | None = None
+    bom: bool = False
+
+    @property
+    def body(self) -> str:
+        return "\n".join(self.lines[self.body_start - 1 :])
+
+
+def decode(data: bytes) -> tuple[str, int | None, bool]:
+    """Decode UTF-8; return text, the first line with bad bytes (or None), and BOM flag."""
+    bom = data.startswith(b"\xef\xbb\xbf")
+    if bom:
+        data = data[3:]
+    try:
+        return data.decode("utf-8"), None, bom
+    except UnicodeDecodeError as exc:
+        bad_line = data.count(b"\n", 0, exc.start) + 1
+        return data.decode("utf-8", errors="replace"), bad_line, bom
+
+
+def normalise(text: str) -> str:
+    """LF line endings (same line count), NUL replaced as CommonMark says."""
+    if "\r" in text:
+        text = _LINE_ENDINGS.sub("\n", text)
+    if "\x00" in text:
+        text = text.replace("\x00", "\ufffd")
+    return text
+
+
+def _closing_line(lines: list[str]) -> int | None:
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in ("---", "..."):
+            return index
+    return None
+
+
+def split_front_matter(source: Source) -> None:
+    """Detect front matter on line 1 and fill the front-matter fields of ``source``."""
+    lines = source.lines
+    if not lines or lines[0].rstrip() != "---":
+        return
+    closing = _closing_line(lines)
+    if closing is None:
+        source.front_matter_error = (1, "front matter opened with '---' on line 1 is never closed")
+        return
+    source.has_front_matter = True
+    source.body_start = closing + 2
+    yaml_text = "\n".join(lines[1:closing])
+    try:
+        data = yamlsafe.load(yaml_text) if yaml_text.strip() else {}
+    except yamlsafe.YamlError as exc:
+        line = (exc.line or 0) + 1 if exc.line else 1
+        source.front_matter_error = (line, f"front matter is not valid YAML: {exc}")
+        return
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        kind = type(data).__name__
+        source.front_matter_error = (1, f"front matter must be a YAML mapping, not a {kind}")
+        return
+    source.front_matter = data
+
+
+def load_source(data: bytes) -> Source:
+    """Turn a file's bytes into a Source."""
+    text, bad_line, bom = decode(data)
+    text = normalise(text)
+    source = Source(text=text, lines=text.split("\n"), bad_utf8_line=bad_line, bom=bom)
+    split_front_matter(source)
+    return source
