@@ -128,12 +128,16 @@ class LineBlockParser(mistune.BlockParser):
             marker_line[0] = state.line_at(state.cursor - 1)
             return child
 
+        previous = state.__dict__.get("child_state")
         state.child_state = child_state  # type: ignore[method-assign]
         before = len(state.tokens)
         try:
             end_pos = super().parse_method(m, state)
         finally:
-            del state.child_state
+            if previous is None:
+                del state.child_state
+            else:
+                state.child_state = previous  # type: ignore[method-assign]
         _stamp_list_items(state.tokens[before:], item_lines)
         return end_pos
 

@@ -44,6 +44,9 @@ def load(text: str) -> Any:
         raise YamlError(str(exc).splitlines()[0] if str(exc) else "invalid YAML") from None
     except RecursionError:
         raise YamlError("YAML nesting is too deep") from None
+    except (ValueError, TypeError, OverflowError) as exc:
+        # the safe constructors raise these for impossible dates, huge numbers...
+        raise YamlError(f"invalid value: {exc}") from None
 
 
 def key_line(text: str, path: list[Any]) -> int | None:

@@ -112,8 +112,15 @@ class Context:
     def tables(self) -> list[tuple[Block, Section]]:
         return [(b, s) for s in self.doc.root.walk() for b in s.blocks if b.kind == "table"]
 
+    @cached_property
+    def titled_sections(self) -> list[Section]:
+        """Sections that can belong to an element: the document title is not one."""
+        top = self.doc.root.children
+        title = top[0] if len(top) == 1 and top[0].level == 1 else None
+        return [s for s in self.doc.sections() if s is not title]
+
     def element_sections(self, ev: ElementVocab, key: str = "headings") -> list[Section]:
-        return [s for s in self.doc.sections() if ev.heading_matches(s.norm, key)]
+        return [s for s in self.titled_sections if ev.heading_matches(s.norm, key)]
 
     def units_in(self, sections: Iterable[Section]) -> list[Unit]:
         spans = [(s.start, s.end) for s in sections]

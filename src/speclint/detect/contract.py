@@ -72,7 +72,7 @@ def detect_api(ctx: Context) -> Detection:
         match = ev.p("http_operation").search(unit.text)
         if match:
             operations.append(evidence(unit.line, "http-operation",
-                                       f"{match.group(1)} {match.group(2)}"))
+                                       f"{match.group(1)} {match.group(2).rstrip('.,;:')}"))
     for block, _ in ctx.code_blocks:
         for name in ("http_operation", "curl_operation"):
             match = ev.p(name).search(block.text)
