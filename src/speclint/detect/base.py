@@ -12,11 +12,17 @@ from speclint.models import ElementReport, Evidence
 from speclint.vocab import ElementVocab, Vocabulary
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z`*(\[\"])|\n{2,}")
-_MARKUP = re.compile(r"[*_]{1,3}(?=\S)|(?<=\S)[*_]{1,3}|\\(?=[\\`*_{}\[\]()#+\-.!|])")
+_MARKUP = re.compile(
+    r"\*{1,3}(?=\S)|(?<=\S)\*{1,3}|(?<!\w)_{1,3}(?=\S)|(?<=\S)_{1,3}(?!\w)"
+    r"|\\(?=[\\`*_{}\[\]()#+\-.!|])")
+
+_LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\s]*(?:\s+\"[^\"]*\")?\)")
+_NAVIGATION = re.compile(r"\s*(?:\[[^\]\n]*\]\(#[^)\s]*\)[\s,;|]*)+")
 
 
 def plain(text: str) -> str:
     """Light markup removal for evidence and messages."""
+    text = _LINK.sub(r"\1", text) if "](" in text else text
     return " ".join(_MARKUP.sub("", text).split())
 
 
@@ -88,6 +94,8 @@ class Context:
         return units
 
     def _block_units(self, block: Block, section: Section) -> Iterator[Unit]:
+        if block.kind == "paragraph" and _NAVIGATION.fullmatch(block.text):
+            return  # a table-of-contents entry is navigation, not content
         if block.kind == "paragraph":
             if block.list_depth:
                 yield Unit(block.start, block.end, plain(block.text), "item", section, block)
@@ -114,10 +122,15 @@ class Context:
 
     @cached_property
     def titled_sections(self) -> list[Section]:
-        """Sections that can belong to an element: the document title is not one."""
+        """Sections that can belong to an element.
+
+        The document title is not one, nor a template question ("What are the SLOs?"):
+        the answer under a question is judged by its content alone.
+        """
         top = self.doc.root.children
         title = top[0] if len(top) == 1 and top[0].level == 1 else None
-        return [s for s in self.doc.sections() if s is not title]
+        return [s for s in self.doc.sections()
+                if s is not title and not s.title.rstrip().endswith("?")]
 
     def element_sections(self, ev: ElementVocab, key: str = "headings") -> list[Section]:
         return [s for s in self.titled_sections if ev.heading_matches(s.norm, key)]

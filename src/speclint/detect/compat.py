@@ -27,10 +27,32 @@ def detect_compat(ctx: Context) -> Detection:
             present.append(evidence(unit.line, kind, text))
         elif ev.p("mentions").search(text):
             attempts.append(evidence(unit.line, "compatibility-mention", text))
+        path = ev.p("versioned_path").search(text) if ctx.vocab.elements[
+            "api-contract"].p("http_operation").search(text) else None
+        if path:
+            present.append(evidence(unit.line, "versioned-path", path.group()))
         if deprecation and not notice:
             issues.append(Issue("compatibility", "deprecation-without-notice", unit.line,
                                 deprecation.group()))
+    for block, _ in ctx.code_blocks:
+        match = ev.p("versioned_package_code").search(block.text)
+        if match:
+            present.append(evidence(block.body_start + block.text.count("\n", 0, match.start()),
+                                    "versioned-package", match.group().strip()))
+    present += _substantive_sections(ctx, sections, int(ev.p("section_min_words").pattern))
     return decide("compatibility", present, attempts, sections, issues=issues)
+
+
+def _substantive_sections(ctx: Context, sections: list, min_words: int) -> list[Evidence]:
+    """A compatibility section that explains, in prose, how existing users are affected."""
+    found = []
+    placeholder = ctx.vocab.placeholder
+    for section in sections:
+        units = [u for u in ctx.section_text_units(section) if u.kind != "heading"]
+        words = sum(len(u.text.split()) for u in units)
+        if words >= min_words and not any(placeholder.search(u.text) for u in units):
+            found.append(evidence(section.start, "compatibility-section", section.title))
+    return found
 
 
 def breaking_lines(ctx: Context) -> list[tuple[int, str]]:

@@ -109,8 +109,18 @@ def detect_data_model(ctx: Context) -> Detection:
     entities += _field_tables(ctx, ev.p("column_name"), ev.p("column_type"), "field-table",
                               first_column_entity=True)
     attempts = [evidence(u.line, "data-model-mention", u.text) for u in ctx.units
-                if u.kind != "heading" and ev.p("mentions").search(u.text)]
-    return decide("data-model", _dedupe(entities), attempts, sections)
+                if u.kind != "heading" and (ev.p("mentions").search(u.text)
+                                            or ev.p("field_prose").search(u.block.text))]
+    if not _has_operations(ctx):
+        # a payload example that is not an API request/response describes stored data
+        attempts += _payload_blocks(ctx)
+    return decide("data-model", _dedupe(entities), _dedupe(attempts), sections)
+
+
+def _has_operations(ctx: Context) -> bool:
+    ev = ctx.vocab.elements["api-contract"]
+    return any(ev.p("http_operation").search(u.text) for u in ctx.units) or any(
+        ev.p("http_operation").search(b.text) for b, _ in ctx.code_blocks)
 
 
 def _dedupe(items: list[Evidence]) -> list[Evidence]:

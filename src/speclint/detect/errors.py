@@ -84,14 +84,27 @@ def _prose_entries(unit: Unit, ev: ElementVocab, in_error_section: bool) -> list
     text = unit.text
     raw = unit.block.text if unit.kind == "item" else text
     entries = [Entry(unit.line, m.group(1), "http", text) for m in _statuses_in(raw, ev)]
-    context = in_error_section or ev.p("entry_context").search(text)
-    if context:
-        for match in ev.p("grpc_status").finditer(raw):
-            if match.group() != "OK":
-                entries.append(Entry(unit.line, match.group(), "grpc", text))
-        for match in ev.p("symbolic_code").finditer(raw):
-            entries.append(Entry(unit.line, match.group(1) or match.group(2), "symbolic", text))
+    for name, kind in (("grpc_status", "grpc"), ("symbolic_code", "symbolic")):
+        for match in ev.p(name).finditer(raw):
+            code = match.group(1) or match.group(match.lastindex or 0)
+            if code == "OK":
+                continue
+            if in_error_section or _introduced(raw, match, ev) or _leads_item(unit, match, ev):
+                entries.append(Entry(unit.line, code, kind, text))
     return entries
+
+
+def _introduced(raw: str, match: re.Match[str], ev: ElementVocab) -> bool:
+    """'fails with `E_TIMEOUT`', 'returns NOT_FOUND', 'error code: x'."""
+    return bool(ev.p("entry_context").search(raw[max(0, match.start() - 40):match.start()]))
+
+
+def _leads_item(unit: Unit, match: re.Match[str], ev: ElementVocab) -> bool:
+    """A list item that starts with the code and goes on to explain it."""
+    raw = unit.block.text
+    return (unit.kind == "item" and match.start() <= 4
+            and bool(re.match(r"[`*]*\s*(?::|—|–|-|\bwhen\b|\bif\b)", raw[match.end():]))
+            and bool(ev.p("error_words").search(raw[match.end():])))
 
 
 def collect_entries(ctx: Context, sections: list[Section]) -> list[Entry]:

@@ -13,6 +13,7 @@ from speclint.detect.base import (
 )
 from speclint.document import Section
 from speclint.models import ElementReport, Evidence
+from speclint.vocab import ElementVocab
 
 
 def _ordered_lists(ctx: Context, sections: list[Section]) -> list[Evidence]:
@@ -52,6 +53,28 @@ def _step_units(ctx: Context, sections: list[Section]) -> list[Evidence]:
     return found
 
 
+def _way_back(text: str, ev: ElementVocab) -> bool:
+    """A rollback that is offered, not one that is ruled out ("downgrade is not supported")."""
+    for match in ev.p("way_back").finditer(text):
+        before, after = text[max(0, match.start() - 60):match.start()], text[match.end():]
+        if not (ev.p("way_back_negated_before").search(before)
+                or ev.p("way_back_negated_after").search(after)):
+            return True
+    return False
+
+
+def _stage_sections(ctx: Context, sections: list[Section]) -> list[Evidence]:
+    """Two or more subsections named as stages (Alpha, Beta, GA; Phase 1, Phase 2)."""
+    pattern = ctx.vocab.elements["migration-plan"].p("stage_heading")
+    found = []
+    for section in sections:
+        stages = [c for c in section.walk() if c is not section and pattern.match(c.norm)]
+        if len(stages) >= 2:
+            found.append(evidence(stages[0].start, "stage-sections",
+                                  " -> ".join(s.title for s in stages[:4])))
+    return found
+
+
 def detect_migration(ctx: Context) -> Detection:
     ev = ctx.vocab.elements["migration-plan"]
     sections = ctx.element_sections(ev)
@@ -60,12 +83,10 @@ def detect_migration(ctx: Context) -> Detection:
     if na:
         return na
     context = sections + back_sections
-    steps = _ordered_lists(ctx, sections)
+    steps = _ordered_lists(ctx, sections) + _stage_sections(ctx, sections)
     way_back = [evidence(u.line, "way-back", u.text) for u in ctx.units
-                if u.kind != "heading" and ev.p("way_back").search(u.text)
+                if u.kind != "heading" and _way_back(u.text, ev)
                 and (in_sections(u.line, context) or ev.p("context").search(u.text))]
-    way_back += [evidence(s.start, "rollback-section", s.title) for s in back_sections
-                 if ctx.section_text_units(s)]
     if steps and way_back:
         return decide("migration-plan", steps[:3] + way_back[:2], [], sections)
     attempts = steps + way_back + [evidence(u.line, "migration-mention", u.text)
