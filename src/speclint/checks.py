@@ -14,7 +14,7 @@ from functools import cache
 from typing import Any
 
 from speclint import yamlsafe
-from speclint.detect.base import Context, Issue
+from speclint.detect.base import Context, Issue, quoted
 from speclint.document import Document, normalise_title
 from speclint.models import ElementReport
 
@@ -104,13 +104,19 @@ def scoped_lines(doc: Document, scope: str) -> Iterator[tuple[int, str]]:
             yield block.start, doc.source.lines[block.start - 1]
         elif scope == "prose" and block.kind in ("paragraph", "heading", "table"):
             for line in range(block.start, block.end + 1):
-                yield line, _blank_comments(doc, line)
+                yield line, _blank_code_and_comments(doc.source.lines[line - 1])
 
 
-def _blank_comments(doc: Document, line: int) -> str:
-    text = doc.source.lines[line - 1]
+_INLINE_CODE = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)")
+_COMMENT_PART = re.compile(r"<!--.*?(?:-->|$)|^.*?-->")
+
+
+def _blank_code_and_comments(text: str) -> str:
+    """Prose of one line: inline code spans and comments blanked, columns kept."""
+    if "`" in text:
+        text = _INLINE_CODE.sub(lambda m: " " * len(m.group()), text)
     if "<!--" in text or "-->" in text:
-        text = re.sub(r"<!--.*?(?:-->|$)|^.*?-->", lambda m: " " * len(m.group()), text)
+        text = _COMMENT_PART.sub(lambda m: " " * len(m.group()), text)
     return text
 
 
@@ -166,9 +172,25 @@ def file_problem(rule: Any, run: Run) -> Iterator[Hit]:
 @check_type("pattern")
 def pattern_check(rule: Any, run: Run) -> Iterator[Hit]:
     pattern = matcher(rule.params)
+    mentions = rule.params.get("skip_mentions", False)
     for line, text in scoped_lines(run.doc, rule.params.get("scope", "prose")):
-        for match in pattern.finditer(text):
+        matches = list(pattern.finditer(text))
+        for index, match in enumerate(matches):
+            if mentions and (quoted(text, match.start(), match.end())
+                             or _enumerated(text, matches, index)):
+                continue
             yield Hit(line, match.start() + 1, line, match.end() + 1, {"match": match.group()})
+
+
+_LIST_GAP = re.compile(r"""[\s,;/|()"'\u201c\u201d\u2018\u2019]*(?:\bor\b|\band\b)?[\s,;/|()"'\u201c\u201d]*""")
+
+
+def _enumerated(text: str, matches: list[re.Match[str]], index: int) -> bool:
+    """A match listed next to another ('TBD, TODO, FIXME') is an example, not a use."""
+    neighbours = [(matches[index - 1].end(), matches[index].start())] if index else []
+    if index + 1 < len(matches):
+        neighbours.append((matches[index].end(), matches[index + 1].start()))
+    return any(_LIST_GAP.fullmatch(text[a:b]) for a, b in neighbours)
 
 
 @check_type("conditional")

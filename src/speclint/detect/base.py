@@ -148,6 +148,22 @@ def _heading_block(section: Section) -> Block:
     return Block("heading", section.start, section.start, section.title, section.level)
 
 
+_OPEN_QUOTES, _CLOSE_QUOTES = "\"'\u201c\u2018", "\"'\u201d\u2019"
+
+
+def quoted(text: str, start: int, end: int) -> bool:
+    """True when text[start:end] sits inside a short quotation ("latency: fast"): a mention."""
+    before, after = text[max(0, start - 40):start], text[end:end + 40]
+    if before.count('"') % 2 == 1 and '"' in after:
+        return True
+    opened = max(before.rfind(q) for q in "\u201c\u2018")
+    closed = max(before.rfind(q) for q in "\u201d\u2019")
+    if opened > closed and any(q in after for q in "\u201d\u2019"):
+        return True
+    return (start > 0 and text[start - 1] in _OPEN_QUOTES
+            and end < len(text) and text[end] in _CLOSE_QUOTES)
+
+
 def in_sections(line: int, sections: Iterable[Section]) -> bool:
     return any(s.start <= line <= s.end for s in sections)
 

@@ -77,6 +77,8 @@ def _cell_entry(cell: str, ev: ElementVocab, line: int, meaning: str) -> Entry |
     symbolic = ev.p("symbolic_code").search(f"`{bare}`")
     if symbolic:
         return Entry(line, symbolic.group(1) or symbolic.group(2), "symbolic", meaning)
+    if ev.p("table_code").match(bare):
+        return Entry(line, bare, "symbolic", meaning)
     return None
 
 
@@ -134,10 +136,10 @@ def _quality(entries: list[Entry], in_table: set[int]) -> list[Issue]:
                 issues.append(Issue("error-codes", "impossible-status", entry.line, entry.code))
             elif status < 400 and entry.line in in_table:
                 issues.append(Issue("error-codes", "success-as-error", entry.line, entry.code))
-        if entry.kind != "symbolic":
-            continue
+        if entry.kind != "symbolic" or entry.line not in in_table:
+            continue  # a definition is a table row; prose only refers to codes
         first = seen.setdefault(entry.code, entry)
-        if first is not entry and first.line != entry.line and entry.line in in_table \
+        if first is not entry and first.line != entry.line \
                 and _norm(first.meaning) != _norm(entry.meaning):
             issues.append(Issue("error-codes", "duplicate-code", entry.line,
                                 f"{entry.code} (first defined on line {first.line})"))

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import re
 
-from speclint.detect.base import Context, Detection, Issue, Unit, decide, evidence, not_applicable
+from speclint.detect.base import (
+    Context,
+    Detection,
+    Issue,
+    Unit,
+    decide,
+    evidence,
+    not_applicable,
+    quoted,
+)
 from speclint.models import Evidence
 
 _TO_MS = {"ns": 1e-6, "nanosecond": 1e-6, "µs": 1e-3, "μs": 1e-3, "us": 1e-3,
@@ -90,9 +99,11 @@ def detect_latency(ctx: Context) -> Detection:
         if unit.line in quantified_lines or unit.kind == "heading":
             continue
         if unit in latency_units or ev.p("mentions").search(unit.text):
-            match = ev.p("vague").search(unit.text)
-            if match:
-                issues.append(Issue("latency-budget", "vague-speed", unit.line, match.group()))
+            for match in ev.p("vague").finditer(unit.text):
+                if not quoted(unit.text, match.start(), match.end()):
+                    issues.append(Issue("latency-budget", "vague-speed", unit.line,
+                                        match.group()))
+                    break
     return decide("latency-budget", present, attempts, sections, issues=issues)
 
 
