@@ -182,7 +182,8 @@ def pattern_check(rule: Any, run: Run) -> Iterator[Hit]:
             yield Hit(line, match.start() + 1, line, match.end() + 1, {"match": match.group()})
 
 
-_LIST_GAP = re.compile(r"""[\s,;/|()"'\u201c\u201d\u2018\u2019]*(?:\bor\b|\band\b)?[\s,;/|()"'\u201c\u201d]*""")
+_GAP_CHARS = "\\s,;/|()\"'\u201c\u201d\u2018\u2019"
+_LIST_GAP = re.compile(f"[{_GAP_CHARS}]*(?:\\bor\\b|\\band\\b)?[{_GAP_CHARS}]*")
 
 
 def _enumerated(text: str, matches: list[re.Match[str]], index: int) -> bool:

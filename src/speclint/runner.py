@@ -11,7 +11,8 @@ from typing import Any
 import click
 
 from speclint import __version__, discover
-from speclint.config import Config, discover as discover_config, glob_match, load_config
+from speclint.config import Config, glob_match, load_config
+from speclint.config import discover as discover_config
 from speclint.errors import UsageError
 from speclint.linter import Settings, fails, lint_bytes, lint_file
 from speclint.models import FileResult
@@ -34,9 +35,10 @@ def _config(options: dict[str, Any]) -> Config:
 def _settings(options: dict[str, Any], config: Config) -> Settings:
     rules = load_rules(tuple(config.rule_paths))
     select, ignore = (_split(options.get("select", ())), _split(options.get("ignore", ())))
-    for selector in select + ignore + tuple(config.rules):
+    for selector in select + ignore:
         if not resolve_selector(selector, rules):
             raise UsageError(f"unknown rule, code or element '{selector}'")
+    config.check_rule_names(lambda name: bool(resolve_selector(name, rules)))
     profile = options.get("profile") or config.profile
     load_profile(profile)
     for override in config.overrides:
@@ -165,14 +167,14 @@ def _rule_meta(settings: Settings) -> dict[str, RuleMeta]:
                              r.hint) for r in settings.rules}
 
 
-def _write(text: str, output: str | None) -> None:
+def _write(text: str, output: str | None, color: bool = False) -> None:
     if output:
         try:
             Path(output).write_text(text, encoding="utf-8")
         except OSError as exc:
             raise UsageError(f"{output}: cannot write report: {exc.strerror or exc}") from None
     else:
-        click.echo(text, nl=False)
+        click.echo(text, nl=False, color=color)
 
 
 def run_check(options: dict[str, Any]) -> int:
@@ -206,7 +208,7 @@ def run_check(options: dict[str, Any]) -> int:
                     color=_color(options) and not options.get("output"),
                     quiet=bool(options.get("quiet")), statistics=bool(options.get("statistics")),
                     baselined=baselined)
-    _write(get_formatter(fmt)(report), options.get("output"))
+    _write(get_formatter(fmt)(report), options.get("output"), report.color)
     if options.get("output"):
         from speclint.report.text_format import summary_line
 

@@ -45,7 +45,7 @@ def _step_units(ctx: Context, sections: list[Section]) -> list[Evidence]:
     if len(step_lines) >= 2 or any(len(ev.p("step_text").findall(u.text)) >= 2
                                    for u in step_lines):
         found.append(evidence(step_lines[0].line, "step-text", step_lines[0].text))
-    for block, section in ctx.tables:
+    for block, _ in ctx.tables:
         header = block.rows[0].cells if block.rows and block.rows[0].header else []
         if (any(ev.p("step_table").match(h.strip("*_` ").lower()) for h in header)
                 and len(block.rows) > 2 and in_sections(block.start, sections)):

@@ -1,0 +1,232 @@
+"""The command line end to end: exit statuses, formats, stdin, baselines, changed files."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+GOOD = (ROOT / "examples" / "refunds-api.md").read_text("utf-8")
+BAD = "# Imports\n\n## Rate limits\n\nEach account can have at most 100 imports.\n"
+
+
+def speclint(*args: str, cwd: Path, stdin: str | None = None,
+             env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    full_env = {k: v for k, v in os.environ.items()
+                if k not in ("NO_COLOR", "FORCE_COLOR", "GITHUB_STEP_SUMMARY")}
+    full_env.update(env or {"NO_COLOR": "1"})
+    return subprocess.run([sys.executable, "-m", "speclint", *args], cwd=cwd, input=stdin,
+                          capture_output=True, text=True, env=full_env, check=False)
+
+
+@pytest.fixture()
+def repo(tmp_path: Path) -> Path:
+    (tmp_path / "specs").mkdir()
+    (tmp_path / "specs" / "good.md").write_text(GOOD, "utf-8")
+    (tmp_path / "specs" / "bad.md").write_text(BAD, "utf-8")
+    return tmp_path
+
+
+def test_version_has_the_program_name(tmp_path: Path) -> None:
+    done = speclint("--version", cwd=tmp_path)
+    assert done.returncode == 0
+    assert done.stdout.strip() == "speclint 0.1.0"
+
+
+def test_help_names_speclint_not_python(tmp_path: Path) -> None:
+    done = speclint("--help", cwd=tmp_path)
+    assert done.stdout.startswith("Usage: speclint ")
+
+
+def test_missing_path_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    done = speclint("check", "nope.md", cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.strip().split("\n") == ["speclint: error: nope.md: no such file or folder"]
+    assert "Traceback" not in done.stderr
+
+
+def test_bad_option_value_exits_2(tmp_path: Path) -> None:
+    assert speclint("check", "--format", "xml", cwd=tmp_path).returncode == 2
+    done = speclint("check", "--select", "no-such-rule", ".", cwd=tmp_path)
+    assert done.returncode == 2 and "no-such-rule" in done.stderr
+
+
+def test_good_spec_exits_0_bad_exits_1(repo: Path) -> None:
+    assert speclint("check", "specs/good.md", cwd=repo).returncode == 0
+    done = speclint("check", "specs/bad.md", cwd=repo)
+    assert done.returncode == 1
+    first = done.stdout.split("\n")[0]
+    # text format: path:line:col: severity CODE name: message, paths relative to the cwd
+    assert first.startswith("specs/bad.md:")
+    assert "SL123 rate-limit-window: Rate limit has no time window" in done.stdout
+
+
+def test_folder_is_walked_and_sorted(repo: Path) -> None:
+    done = speclint("check", "--format", "json", ".", cwd=repo)
+    paths = [f["path"] for f in json.loads(done.stdout)["files"]]
+    assert paths == ["specs/bad.md", "specs/good.md"]
+
+
+def test_json_shape_has_all_elements_and_summary(repo: Path) -> None:
+    data = json.loads(speclint("check", "--format", "json", "specs/bad.md", cwd=repo).stdout)
+    assert data["schema_version"] == 1
+    assert data["tool"] == {"name": "speclint", "version": "0.1.0"}
+    file = data["files"][0]
+    assert list(file["elements"]) == ["api-contract", "data-model", "latency-budget",
+                                      "migration-plan", "error-codes", "rate-limits",
+                                      "compatibility"]
+    assert file["elements"]["rate-limits"]["state"] == "incomplete"
+    assert file["elements"]["rate-limits"]["line"] == 3
+    window = next(f for f in file["findings"] if f["code"] == "SL123")
+    assert (window["line"], window["column"], window["end_line"]) == (5, 1, 5)
+    assert window["end_column"] == len("Each account can have at most 100 imports.") + 1
+    # a finding about a missing element points at the title line
+    missing = next(f for f in file["findings"] if f["code"] == "SL100")
+    assert missing["line"] == 1
+    keys = [(f["line"], f["column"], f["code"]) for f in file["findings"]]
+    assert keys == sorted(keys)
+    assert set(data["summary"]) == {"files", "errors", "warnings", "infos", "suppressed"}
+
+
+def test_select_ignore_and_fail_on(repo: Path) -> None:
+    done = speclint("check", "--format", "json", "--select", "rate-limits", "specs/bad.md",
+                    cwd=repo)
+    codes = {f["code"] for f in json.loads(done.stdout)["files"][0]["findings"]}
+    assert codes == {"SL123"}
+    done = speclint("check", "--ignore", "SL123,api-contract", "--format", "json",
+                    "specs/bad.md", cwd=repo)
+    codes = {f["code"] for f in json.loads(done.stdout)["files"][0]["findings"]}
+    assert "SL123" not in codes and "SL100" not in codes and "SL110" in codes
+    assert speclint("check", "--fail-on", "never", "specs/bad.md", cwd=repo).returncode == 0
+
+
+def test_max_warnings(repo: Path) -> None:
+    spec = "# Spec\n\n## Notes\n\nThe owner is TBD.\n"
+    (repo / "warn.md").write_text(spec, "utf-8")
+    args = ("check", "--select", "placeholder-text", "warn.md")
+    assert speclint(*args, cwd=repo).returncode == 0
+    assert speclint(*args, "--max-warnings", "0", cwd=repo).returncode == 1
+    assert speclint(*args, "--max-warnings", "1", cwd=repo).returncode == 0
+
+
+def test_stdin_with_filename(repo: Path) -> None:
+    done = speclint("check", "--format", "json", "--stdin-filename", "specs/x.md", "-",
+                    cwd=repo, stdin=BAD)
+    assert done.returncode == 1
+    assert json.loads(done.stdout)["files"][0]["path"] == "specs/x.md"
+
+
+def test_output_file_and_summary_on_terminal(repo: Path) -> None:
+    done = speclint("check", "--format", "json", "--output", "out.json", "specs/bad.md",
+                    cwd=repo)
+    assert done.returncode == 1
+    assert json.loads((repo / "out.json").read_text("utf-8"))["summary"]["files"] == 1
+    assert "1 file checked" in done.stdout
+
+
+def test_color_honours_env_and_flag(repo: Path) -> None:
+    plain = speclint("check", "specs/bad.md", cwd=repo)
+    assert "\x1b[" not in plain.stdout
+    forced = speclint("check", "specs/bad.md", cwd=repo, env={"FORCE_COLOR": "1"})
+    assert "\x1b[" in forced.stdout
+    never = speclint("check", "--color", "never", "specs/bad.md", cwd=repo,
+                     env={"FORCE_COLOR": "1"})
+    assert "\x1b[" not in never.stdout
+    always = speclint("check", "--color", "always", "specs/bad.md", cwd=repo)
+    assert "\x1b[" in always.stdout
+
+
+def test_quiet_and_statistics(repo: Path) -> None:
+    quiet = speclint("check", "--quiet", "specs/bad.md", cwd=repo)
+    assert "hint:" not in quiet.stdout
+    stats = speclint("check", "--statistics", "specs/bad.md", cwd=repo)
+    assert "SL123  rate-limit-window" in stats.stdout
+
+
+def test_gitignore_and_hidden_folders_are_skipped(repo: Path) -> None:
+    (repo / ".gitignore").write_text("build/\n", "utf-8")
+    (repo / "build").mkdir()
+    (repo / "build" / "gen.md").write_text(BAD, "utf-8")
+    (repo / ".hidden").mkdir()
+    (repo / ".hidden" / "x.md").write_text(BAD, "utf-8")
+    data = json.loads(speclint("check", "--format", "json", ".", cwd=repo).stdout)
+    assert [f["path"] for f in data["files"]] == ["specs/bad.md", "specs/good.md"]
+
+
+def test_unreadable_input_is_a_finding_and_others_are_linted(repo: Path) -> None:
+    (repo / "specs" / "bin.md").write_bytes(b"# T\n\n\xff\xfe bad bytes\n")
+    done = speclint("check", "--format", "json", "specs", cwd=repo)
+    files = {f["path"]: f for f in json.loads(done.stdout)["files"]}
+    assert any(x["code"] == "SL002" and x["line"] == 3 for x in files["specs/bin.md"]["findings"])
+    assert files["specs/good.md"]["findings"] == []
+
+
+def test_baseline_round_trip(repo: Path) -> None:
+    done = speclint("check", "--write-baseline", "base.json", "specs/bad.md", cwd=repo)
+    assert done.returncode == 1  # writing a baseline still reports
+    data = json.loads((repo / "base.json").read_text("utf-8"))
+    assert data["files"]["specs/bad.md"]["SL123"] == 1
+    assert speclint("check", "--baseline", "base.json", "specs/bad.md", cwd=repo).returncode == 0
+    # one more finding of a known rule in the same file is new
+    (repo / "specs" / "bad.md").write_text(BAD + "\nAnd at most 5 exports.\n", "utf-8")
+    done = speclint("check", "--baseline", "base.json", "--format", "json", "specs/bad.md",
+                    cwd=repo)
+    assert done.returncode == 1
+    assert [f["line"] for f in json.loads(done.stdout)["files"][0]["findings"]] == [7]
+    # fixing everything makes the entries stale; --write-baseline prunes them
+    (repo / "specs" / "bad.md").write_text(GOOD, "utf-8")
+    done = speclint("check", "--baseline", "base.json", "specs/bad.md", cwd=repo)
+    assert done.returncode == 0 and "stale" in done.stderr
+    speclint("check", "--write-baseline", "base.json", "specs/bad.md", cwd=repo)
+    assert json.loads((repo / "base.json").read_text("utf-8"))["files"] == {}
+
+
+def _git(cwd: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True,
+                   env={**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t",
+                        "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t"})
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_changed_since_lints_exactly_the_changed_specs(repo: Path) -> None:
+    _git(repo, "init", "-q", "-b", "main")
+    (repo / "specs" / "old.md").write_text(BAD, "utf-8")
+    (repo / "specs" / "gone.md").write_text(BAD, "utf-8")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-qm", "base")
+    _git(repo, "checkout", "-qb", "feature")
+    (repo / "specs" / "bad.md").write_text(BAD + "\nMore.\n", "utf-8")  # modified
+    (repo / "specs" / "new.md").write_text(GOOD, "utf-8")  # added
+    (repo / "specs" / "gone.md").unlink()  # deleted
+    _git(repo, "mv", "specs/old.md", "specs/renamed.md")  # renamed
+    (repo / "notes.txt").write_text("not markdown", "utf-8")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "change")
+    done = speclint("check", "--changed-since", "main", "--format", "json", cwd=repo)
+    paths = [f["path"] for f in json.loads(done.stdout)["files"]]
+    assert paths == ["specs/bad.md", "specs/new.md", "specs/renamed.md"]
+
+
+def test_changed_since_outside_git_is_exit_2(tmp_path: Path) -> None:
+    done = speclint("check", "--changed-since", "main", cwd=tmp_path,
+                    env={"GIT_CEILING_DIRECTORIES": str(tmp_path.parent)})
+    assert done.returncode == 2
+    assert done.stderr.startswith("speclint: error: --changed-since main:")
+
+
+def test_jobs_give_identical_output_and_cache_is_identical(repo: Path) -> None:
+    for index in range(24):
+        (repo / "specs" / f"s{index:02}.md").write_text(BAD if index % 2 else GOOD, "utf-8")
+    one = speclint("check", "--no-cache", "--jobs", "1", "--format", "json", ".", cwd=repo)
+    two = speclint("check", "--no-cache", "--jobs", "2", "--format", "json", ".", cwd=repo)
+    assert one.stdout == two.stdout
+    cold = speclint("check", "--format", "json", ".", cwd=repo)
+    warm = speclint("check", "--format", "json", ".", cwd=repo)
+    assert cold.stdout == warm.stdout == one.stdout
+    assert (repo / ".speclint_cache" / ".gitignore").is_file()
