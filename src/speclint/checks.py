@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from speclint import yamlsafe
+from speclint import safe_regex, yamlsafe
 from speclint.detect.base import Context, Issue, quoted
 from speclint.document import Document, normalise_title
 from speclint.models import ElementReport
@@ -42,6 +43,53 @@ class Run:
     status: str
     file_problems: dict[str, Hit]
     required_elements: tuple[str, ...]
+    cache: dict[str, Any] = field(default_factory=dict)
+
+    def lines(self, scope: str) -> list[tuple[int, str]]:
+        """scoped_lines(), computed once per file and scope."""
+        if scope not in self.cache:
+            self.cache[scope] = list(scoped_lines(self.doc, scope))
+        return self.cache[scope]
+
+    def joined(self, scope: str) -> tuple[str, list[int], list[int]]:
+        """The scope's lines as one text, with each line's offset and number (one regex scan)."""
+        key = "joined:" + scope
+        if key not in self.cache:
+            lines = self.lines(scope)
+            offsets, position = [], 0
+            for _, text in lines:
+                offsets.append(position)
+                position += len(text) + 1
+            self.cache[key] = ("\n".join(t for _, t in lines), offsets, [n for n, _ in lines])
+        return self.cache[key]
+
+    def matches(self, pattern: re.Pattern[str], scope: str) -> Iterator[tuple[int, str,
+                                                                          re.Match[str]]]:
+        """(line number, line text, match) for every match in the scope, in order.
+
+        Patterns are run line by line semantics-wise: a match never spans two lines.
+        """
+        lines = self.lines(scope)
+        if "^" in pattern.pattern or "$" in pattern.pattern:
+            for number, line_text in lines:  # anchors need one line at a time
+                for local in pattern.finditer(line_text):
+                    yield number, line_text, local
+            return
+        text, offsets, numbers = self.joined(scope)
+        for found in pattern.finditer(text):
+            index = bisect_right(offsets, found.start()) - 1
+            line_text = lines[index][1]
+            if found.end() > offsets[index] + len(line_text):
+                # crosses a line end: retry on the line alone
+                local = pattern.search(line_text, found.start() - offsets[index])
+                if local is None:
+                    continue
+                yield numbers[index], line_text, local
+                continue
+            start = found.start() - offsets[index]
+            local = pattern.match(line_text, start) or pattern.search(line_text, start)
+            if local is not None:
+                yield numbers[index], line_text, local
 
 
 Check = Callable[[Any, Run], Iterator[Hit]]
@@ -78,17 +126,24 @@ def vocabulary_pattern(run_or_none: Any, name: str) -> re.Pattern[str]:
 
 
 @cache
-def _compiled(pattern: str, ignore_case: bool) -> re.Pattern[str]:
-    return re.compile(pattern, re.I if ignore_case else 0)
+def _compiled(pattern: str, ignore_case: bool, trusted: bool = False) -> Any:
+    """A user pattern, checked and run in linear time (safe_regex); ``trusted``: built here."""
+    if trusted:
+        return re.compile(pattern, re.I if ignore_case else 0)
+    return safe_regex.compile_user(pattern, bool(ignore_case))
 
 
-def matcher(spec: dict[str, Any]) -> re.Pattern[str]:
-    """A compiled pattern from {pattern | vocabulary | words, ignore_case}."""
+def matcher(spec: dict[str, Any]) -> Any:
+    """A compiled pattern from {pattern | vocabulary | words, ignore_case}.
+
+    Built-in vocabulary patterns are trusted ``re`` patterns; a rule file's ``pattern`` goes
+    through safe_regex; ``words`` are escaped literals, so they cannot backtrack.
+    """
     if "vocabulary" in spec:
         return vocabulary_pattern(None, spec["vocabulary"])
     if "words" in spec:
-        words = "|".join(re.escape(w) for w in spec["words"])
-        return _compiled(rf"\b(?:{words})\b", spec.get("ignore_case", True))
+        words = "|".join(re.escape(str(w)) for w in spec["words"])
+        return _compiled(rf"\b(?:{words})\b", spec.get("ignore_case", True), True)
     return _compiled(spec["pattern"], spec.get("ignore_case", False))
 
 
@@ -127,10 +182,14 @@ def check_rule_params(rule: Any) -> str | None:
         return f"unknown check type '{rule.type}' (known: {', '.join(sorted(CHECKS))})"
     specs = [rule.params] + [rule.params[k] for k in ("when", "require") if k in rule.params]
     for spec in specs:
+        if not isinstance(spec, dict):
+            return "'when' and 'require' must be mappings with a pattern, words or vocabulary"
         try:
             if "pattern" in spec or "vocabulary" in spec or "words" in spec:
                 matcher(spec)
-        except (re.error, KeyError) as exc:
+        except safe_regex.PatternError as exc:
+            return f"bad pattern: {exc}"
+        except (re.error, KeyError, TypeError) as exc:
             return f"bad pattern or vocabulary: {exc}"
     if rule.type in ("pattern",) and not any(k in rule.params for k in
                                              ("pattern", "vocabulary", "words")):
@@ -173,7 +232,12 @@ def file_problem(rule: Any, run: Run) -> Iterator[Hit]:
 def pattern_check(rule: Any, run: Run) -> Iterator[Hit]:
     pattern = matcher(rule.params)
     mentions = rule.params.get("skip_mentions", False)
-    for line, text in scoped_lines(run.doc, rule.params.get("scope", "prose")):
+    scope = rule.params.get("scope", "prose")
+    seen: set[int] = set()
+    for line, text, _ in run.matches(pattern, scope):
+        if line in seen:
+            continue
+        seen.add(line)
         matches = list(pattern.finditer(text))
         for index, match in enumerate(matches):
             if mentions and (quoted(text, match.start(), match.end())
@@ -198,19 +262,17 @@ def _enumerated(text: str, matches: list[re.Match[str]], index: int) -> bool:
 def conditional(rule: Any, run: Run) -> Iterator[Hit]:
     """Fires at the first match of ``when`` if ``require`` matches nowhere in its scope."""
     when, require = rule.params["when"], rule.params["require"]
-    first = _first_match(run.doc, when)
-    if first is None or _first_match(run.doc, require) is not None:
+    first = _first_match(run, when)
+    if first is None or _first_match(run, require) is not None:
         return
     line, match = first
     yield Hit(line, match.start() + 1, line, match.end() + 1, {"match": match.group()})
 
 
-def _first_match(doc: Document, spec: dict[str, Any]) -> tuple[int, re.Match[str]] | None:
+def _first_match(run: Run, spec: dict[str, Any]) -> tuple[int, re.Match[str]] | None:
     pattern = matcher(spec)
-    for line, text in scoped_lines(doc, spec.get("scope", "prose")):
-        match = pattern.search(text)
-        if match:
-            return line, match
+    for line, _, match in run.matches(pattern, spec.get("scope", "prose")):
+        return line, match
     return None
 
 
@@ -276,7 +338,9 @@ def heading_slugs(doc: Document) -> set[str]:
 @check_type("internal-link")
 def internal_link(rule: Any, run: Run) -> Iterator[Hit]:
     slugs: set[str] | None = None
-    for line, text in scoped_lines(run.doc, "prose"):
+    for line, text in run.lines("prose"):
+        if "](#" not in text:
+            continue
         for match in _LINK.finditer(text):
             slugs = heading_slugs(run.doc) if slugs is None else slugs
             anchor = match.group(1)

@@ -35,9 +35,13 @@ class ElementVocab:
         return value if isinstance(value, tuple) else (value,)
 
     def heading_matches(self, norm_title: str, key: str = "headings") -> bool:
-        padded = f" {norm_title} "
-        aliases = self.headings if key == "headings" else self.lists.get(key, ())
-        return any(f" {alias} " in padded for alias in aliases)
+        """True when one alias appears in the normalised title as whole words."""
+        pattern = self.patterns.get(f"_{key}")
+        return bool(pattern and pattern.search(norm_title))
+
+    def union(self, name: str) -> re.Pattern[str]:
+        """All patterns of a list as one alternation (one scan instead of many)."""
+        return self.patterns[f"_union_{name}"]
 
 
 @dataclass(frozen=True)
@@ -56,11 +60,37 @@ def _compile(value: Any) -> Any:
     return re.compile(value)
 
 
+def _alias_pattern(aliases: list[Any]) -> re.Pattern[str]:
+    words = sorted({" ".join(str(a).lower().split()) for a in aliases}, key=len, reverse=True)
+    return re.compile(r"(?:^| )(?:" + "|".join(re.escape(w) for w in words) + r")(?: |$)")
+
+
+_GLOBAL_FLAGS = re.compile(r"^\(\?([imsx]+)\)")
+
+
+def _scoped(pattern: str) -> str:
+    """'(?i)abc' -> '(?i:abc)', so patterns can be joined into one alternation."""
+    match = _GLOBAL_FLAGS.match(pattern)
+    if match:
+        flags = match.group(1).replace("m", "")
+        body = pattern[match.end():]
+        multiline = "m" in match.group(1)
+        if multiline:
+            body = body.replace("^", "(?:^|(?<=\n))")
+        return f"(?{flags}:{body})" if flags else f"(?:{body})"
+    return f"(?:{pattern})"
+
+
 def _element(data: dict[str, Any]) -> ElementVocab:
     headings = tuple(" ".join(str(h).lower().split()) for h in data.get("headings", []))
     lists = {k: tuple(str(x).lower() for x in v) for k, v in data.items()
              if k.endswith("headings") and k != "headings"}
     patterns = {k: _compile(v) for k, v in data.items() if not k.endswith("headings")}
+    for key, value in data.items():
+        if key.endswith("headings"):
+            patterns[f"_{key}"] = _alias_pattern(value)
+        elif isinstance(value, list):
+            patterns[f"_union_{key}"] = re.compile("|".join(_scoped(v) for v in value))
     return ElementVocab(headings, patterns, lists)
 
 

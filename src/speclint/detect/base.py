@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -112,6 +113,34 @@ class Context:
         elif block.kind == "heading":
             yield Unit(block.start, block.end, plain(block.text), "heading", section, block)
 
+    def mentions(self, element: str, kind: str, extra: str | None = None) -> list[Evidence]:
+        """Evidence of units (not headings) that talk about an element."""
+        ev = self.vocab.elements[element]
+        pattern = ev.p("mentions")
+        other = ev.p(extra) if extra else None
+        return [evidence(u.line, kind, u.text) for u in self.units if u.kind != "heading"
+                and (pattern.search(u.text) or (other is not None and other.search(u.block.text)))]
+
+    @cached_property
+    def operations(self) -> list[Evidence]:
+        """HTTP operations in prose, tables, headings and code blocks."""
+        ev = self.vocab.elements["api-contract"]
+        found = []
+        for unit in self.units:
+            match = ev.p("http_operation").search(unit.text)
+            if match:
+                found.append(evidence(unit.line, "http-operation",
+                                      f"{match.group(1)} {match.group(2).rstrip('.,;:')}"))
+        for block, _ in self.code_blocks:
+            for name in ("http_operation", "curl_operation"):
+                match = ev.p(name).search(block.text)
+                if match:
+                    line = block.body_start + block.text.count("\n", 0, match.start())
+                    found.append(evidence(line, "http-operation",
+                                          f"{match.group(1)} {match.group(2)}"))
+                    break
+        return found
+
     @cached_property
     def code_blocks(self) -> list[tuple[Block, Section]]:
         return [(b, s) for s in self.doc.root.walk() for b in s.blocks if b.kind == "code"]
@@ -135,9 +164,24 @@ class Context:
     def element_sections(self, ev: ElementVocab, key: str = "headings") -> list[Section]:
         return [s for s in self.titled_sections if ev.heading_matches(s.norm, key)]
 
+    @cached_property
+    def _unit_lines(self) -> list[int]:
+        return [u.line for u in self.units]
+
+    def units_between(self, start: int, end: int) -> list[Unit]:
+        """Units whose first line lies in [start, end] (units are sorted by line)."""
+        lines = self._unit_lines
+        return self.units[bisect_left(lines, start):bisect_right(lines, end)]
+
     def units_in(self, sections: Iterable[Section]) -> list[Unit]:
-        spans = [(s.start, s.end) for s in sections]
-        return [u for u in self.units if any(a <= u.line <= b for a, b in spans)]
+        found: list[Unit] = []
+        last = 0
+        for start, end in sorted((s.start, s.end) for s in sections):
+            start = max(start, last + 1)
+            if start <= end:
+                found.extend(self.units_between(start, end))
+                last = end
+        return found
 
     def section_text_units(self, section: Section) -> list[Unit]:
         """Content units of a section and its children (its own heading excluded)."""
@@ -208,15 +252,21 @@ def _front_matter_line(doc: Document, element: str) -> int:
     return 0
 
 
-def decide(element: str, present: list[Evidence], attempts: list[Evidence],
+def decide(element: str, present: list[Evidence],
+           attempts: list[Evidence] | Callable[[], list[Evidence]],
            sections: list[Section], reason: str = "incomplete",
            issues: list[Issue] | None = None) -> Detection:
-    """Present when the requirement's evidence exists; else incomplete when attempted."""
+    """Present when the requirement's evidence exists; else incomplete when attempted.
+
+    ``attempts`` may be a function: it is only called when the element is not present.
+    """
     heading_line = sections[0].start if sections else None
     if present:
         present.sort(key=lambda e: e.line)
         return Detection(ElementReport(element, "present", heading_line or present[0].line,
                                        present[:5]), issues or [])
+    if callable(attempts):
+        attempts = attempts()
     if sections or attempts:
         ev = attempts[:5] or [evidence(s.start, "heading", s.title) for s in sections[:5]]
         ev.sort(key=lambda e: e.line)

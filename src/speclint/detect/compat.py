@@ -13,34 +13,33 @@ def detect_compat(ctx: Context) -> Detection:
     if na:
         return na
     present: list[Evidence] = []
-    attempts: list[Evidence] = []
     issues: list[Issue] = []
+    guarantees, deprecations = ev.union("guarantee"), ev.p("deprecation")
     for unit in ctx.units:
         if unit.kind == "heading":
             continue
         text = unit.text
-        guarantee = next((p for p in ev.many("guarantee") if p.search(text)), None)
-        deprecation = ev.p("deprecation").search(text)
-        notice = ev.p("notice_period").search(text)
-        if guarantee or (deprecation and notice):
-            kind = "deprecation-policy" if guarantee is None else "compatibility-guarantee"
+        deprecation = deprecations.search(text)
+        notice = ev.p("notice_period").search(text) if deprecation else None
+        if guarantees.search(text) or notice:
+            kind = "compatibility-guarantee" if notice is None else "deprecation-policy"
             present.append(evidence(unit.line, kind, text))
-        elif ev.p("mentions").search(text):
-            attempts.append(evidence(unit.line, "compatibility-mention", text))
-        path = ev.p("versioned_path").search(text) if ctx.vocab.elements[
-            "api-contract"].p("http_operation").search(text) else None
-        if path:
-            present.append(evidence(unit.line, "versioned-path", path.group()))
         if deprecation and not notice:
             issues.append(Issue("compatibility", "deprecation-without-notice", unit.line,
                                 deprecation.group()))
+    for operation in ctx.operations:
+        path = ev.p("versioned_path").search(operation.text + "/")
+        if path:
+            present.append(evidence(operation.line, "versioned-path", operation.text))
     for block, _ in ctx.code_blocks:
         match = ev.p("versioned_package_code").search(block.text)
         if match:
             present.append(evidence(block.body_start + block.text.count("\n", 0, match.start()),
                                     "versioned-package", match.group().strip()))
     present += _substantive_sections(ctx, sections, int(ev.p("section_min_words").pattern))
-    return decide("compatibility", present, attempts, sections, issues=issues)
+    return decide("compatibility", present,
+                  lambda: ctx.mentions("compatibility", "compatibility-mention"), sections,
+                  issues=issues)
 
 
 def _substantive_sections(ctx: Context, sections: list, min_words: int) -> list[Evidence]:

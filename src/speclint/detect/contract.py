@@ -67,19 +67,7 @@ def detect_api(ctx: Context) -> Detection:
     na = not_applicable(ctx, "api-contract", sections)
     if na:
         return na
-    operations: list[Evidence] = []
-    for unit in ctx.units:
-        match = ev.p("http_operation").search(unit.text)
-        if match:
-            operations.append(evidence(unit.line, "http-operation",
-                                       f"{match.group(1)} {match.group(2).rstrip('.,;:')}"))
-    for block, _ in ctx.code_blocks:
-        for name in ("http_operation", "curl_operation"):
-            match = ev.p(name).search(block.text)
-            if match:
-                operations.append(evidence(_first_line(block, match), "http-operation",
-                                           f"{match.group(1)} {match.group(2)}"))
-                break
+    operations: list[Evidence] = list(ctx.operations)
     operations += _search_code(ctx, ev.many("openapi_paths_code"), "openapi-paths")
     operations += _search_code(ctx, ev.many("proto_service_code"), "grpc-service")
     operations += _search_code(ctx, ev.many("graphql_root_code"), "graphql-operation")
@@ -93,10 +81,9 @@ def detect_api(ctx: Context) -> Detection:
                             "field-table")
     if operations and shapes:
         return decide("api-contract", _dedupe(operations[:3] + shapes[:2]), [], sections)
-    attempts = operations + [evidence(u.line, "api-mention", u.text) for u in ctx.units
-                             if u.kind != "heading" and ev.p("mentions").search(u.text)]
     reason = "operations-without-shape" if operations else "incomplete"
-    return decide("api-contract", [], _dedupe(attempts), sections, reason)
+    return decide("api-contract", [], lambda: _dedupe(
+        operations + ctx.mentions("api-contract", "api-mention")), sections, reason)
 
 
 def detect_data_model(ctx: Context) -> Detection:
@@ -108,19 +95,15 @@ def detect_data_model(ctx: Context) -> Detection:
     entities = _search_code(ctx, ev.many("entity_code"), "typed-entity")
     entities += _field_tables(ctx, ev.p("column_name"), ev.p("column_type"), "field-table",
                               first_column_entity=True)
-    attempts = [evidence(u.line, "data-model-mention", u.text) for u in ctx.units
-                if u.kind != "heading" and (ev.p("mentions").search(u.text)
-                                            or ev.p("field_prose").search(u.block.text))]
-    if not _has_operations(ctx):
-        # a payload example that is not an API request/response describes stored data
-        attempts += _payload_blocks(ctx)
-    return decide("data-model", _dedupe(entities), _dedupe(attempts), sections)
 
+    def attempts() -> list[Evidence]:
+        found = ctx.mentions("data-model", "data-model-mention", "field_prose")
+        if not ctx.operations:
+            # a payload example that is not an API request/response describes stored data
+            found += _payload_blocks(ctx)
+        return _dedupe(found)
 
-def _has_operations(ctx: Context) -> bool:
-    ev = ctx.vocab.elements["api-contract"]
-    return any(ev.p("http_operation").search(u.text) for u in ctx.units) or any(
-        ev.p("http_operation").search(b.text) for b, _ in ctx.code_blocks)
+    return decide("data-model", _dedupe(entities), attempts, sections)
 
 
 def _dedupe(items: list[Evidence]) -> list[Evidence]:

@@ -160,9 +160,8 @@ def detect_errors(ctx: Context) -> Detection:
     table_lines = {u.line for u in ctx.units if u.kind == "row"}
     valid = [e for e in entries if e.kind != "http" or 400 <= int(e.code) <= 599]
     present = [evidence(e.line, f"{e.kind}-error", f"{e.code}: {e.meaning}") for e in valid]
-    attempts = [evidence(u.line, "error-mention", u.text) for u in ctx.units
-                if u.kind != "heading" and ev.p("mentions").search(u.text)]
-    return decide("error-codes", _first_per_line(present), attempts, sections,
+    return decide("error-codes", _first_per_line(present),
+                  lambda: ctx.mentions("error-codes", "error-mention"), sections,
                   issues=_quality(entries, table_lines))
 
 

@@ -81,30 +81,31 @@ def detect_latency(ctx: Context) -> Detection:
         return na
     pct, dur = ev.p("percentile"), ev.p("duration")
     present: list[Evidence] = []
-    attempts: list[Evidence] = []
     issues: list[Issue] = []
     quantified_lines: set[int] = set()
     for unit in ctx.units:
         if unit.kind == "heading":
             continue
-        pairs = _pairs(unit, pct, dur) if (pct.search(unit.text) or unit.header) else []
+        pairs = _pairs(unit, pct, dur) if (unit.header or pct.search(unit.text)) else []
         if pairs:
             present.append(evidence(unit.line, "percentile-target", unit.text))
             quantified_lines.add(unit.line)
             issues += _order_issues(unit, pairs)
-        elif ev.p("mentions").search(unit.text):
-            attempts.append(evidence(unit.line, "latency-without-target", unit.text))
-    latency_units = ctx.units_in(sections)
+    latency_lines = {u.line for u in ctx.units_in(sections)}
     for unit in ctx.units:
         if unit.line in quantified_lines or unit.kind == "heading":
             continue
-        if unit in latency_units or ev.p("mentions").search(unit.text):
+        if not ev.p("vague").search(unit.text):
+            continue
+        if unit.line in latency_lines or ev.p("mentions").search(unit.text):
             for match in ev.p("vague").finditer(unit.text):
                 if not quoted(unit.text, match.start(), match.end()):
                     issues.append(Issue("latency-budget", "vague-speed", unit.line,
                                         match.group()))
                     break
-    return decide("latency-budget", present, attempts, sections, issues=issues)
+    return decide("latency-budget", present,
+                  lambda: ctx.mentions("latency-budget", "latency-without-target"), sections,
+                  issues=issues)
 
 
 def _order_issues(unit: Unit, pairs: list[tuple[float, float]]) -> list[Issue]:

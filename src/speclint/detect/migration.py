@@ -31,8 +31,9 @@ def _ordered_lists(ctx: Context, sections: list[Section]) -> list[Evidence]:
 def _context_near(ctx: Context, start: int, end: int) -> bool:
     """Migration words in the list itself or in the sentence just before it."""
     pattern = ctx.vocab.elements["migration-plan"].p("context")
-    before = [u for u in ctx.units if u.line < start and u.kind != "row"][-1:]
-    inside = [u for u in ctx.units if start <= u.line <= end]
+    earlier = [u for u in ctx.units_between(max(1, start - 30), start - 1) if u.kind != "row"]
+    before = earlier[-1:]
+    inside = ctx.units_between(start, end)
     return any(pattern.search(u.text) for u in before + inside)
 
 
