@@ -313,7 +313,7 @@ def table_columns(rule: Any, run: Run) -> Iterator[Hit]:
                 yield Hit(block.start, fields={"columns": ", ".join(missing)})
 
 
-_LINK = re.compile(r"\]\(#([^)\s]*)\)")
+_LINK = re.compile(r"(?<!\\)\[[^\]\n]*\]\(#([^)\s]*)\)")
 _ANCHOR = re.compile(r"""<a\s[^>]*(?:name|id)=["']([^"']+)["']|\{#([\w-]+)\}""")
 
 

@@ -90,7 +90,8 @@ def check(**options: object) -> None:
 
 
 @main.group(invoke_without_command=True)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]),
+              default="text")
 @click.pass_context
 def rules(ctx: click.Context, fmt: str) -> None:
     """List every rule: code, name, element, default severity, summary."""

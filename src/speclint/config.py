@@ -1,11 +1,19 @@
-"""Configuration: discovery, validation, and the effective settings for one file (SPEC 7)."""
+"""Configuration: discovery, validation, and glob matching (SPEC 7).
+
+Discovery walks up from the working directory; in each folder the first of
+``.speclint.yaml``, ``.speclint.yml`` and a ``pyproject.toml`` with ``[tool.speclint]`` wins.
+Every problem is a UsageError that names the file, the line and the key (exit 2).
+"""
 
 from __future__ import annotations
 
-import fnmatch
+import difflib
+import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from speclint import yamlsafe
@@ -31,36 +39,85 @@ class Config:
     max_warnings: int | None = None
     require_suppression_reason: bool = False
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    text: str | None = None  # the file's text, to find the line of a key later
 
     def relative(self, path: Path) -> str:
         """POSIX path of ``path`` relative to the config root (for glob matching)."""
         try:
             return path.resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
+        except (ValueError, OSError):
             return path.as_posix()
 
     def matches(self, globs: list[str], path: Path) -> bool:
         rel = self.relative(path)
         return any(glob_match(rel, g) for g in globs)
 
-    def for_file(self, path: Path) -> tuple[str | None, dict[str, str]]:
-        """(profile from overrides or None, rule settings) for one file."""
-        profile: str | None = None
-        rules = dict(self.rules)
-        for override in self.overrides:
-            if self.matches(override["files"], path):
-                profile = override.get("profile", profile)
-                rules.update(override.get("rules", {}))
-        return profile, rules
+    def check_rule_names(self, known: Callable[[str], bool]) -> None:
+        """Every key of ``rules`` and ``overrides[].rules`` must name a rule, code or element."""
+        places: list[tuple[list[Any], dict[str, str]]] = [(["rules"], self.rules)]
+        places += [(["overrides", i, "rules"], o.get("rules", {}))
+                   for i, o in enumerate(self.overrides)]
+        for key_path, settings in places:
+            for name in settings:
+                if not known(name):
+                    self.fail([*key_path, name], f"unknown rule, code or element '{name}'")
 
+    def fail(self, key_path: list[Any], message: str) -> None:
+        """Raise the one-line error for ``key_path`` in this file."""
+        if self.path is None:
+            raise UsageError(message)
+        key = ".".join(str(p) for p in key_path) or "(top level)"
+        raise UsageError(f"{self.path}:{_line(self.path, self.text, key_path)}: {key}: {message}")
+
+
+# -- globs --------------------------------------------------------------------------------
 
 def glob_match(rel: str, pattern: str) -> bool:
-    """gitignore-like globs: '**' crosses folders, a pattern without '/' matches any name."""
-    if "/" not in pattern.rstrip("/"):
-        return any(fnmatch.fnmatchcase(part, pattern) for part in PurePosixPath(rel).parts)
-    return PurePosixPath(rel).full_match(pattern) if hasattr(PurePosixPath, "full_match") \
-        else fnmatch.fnmatchcase(rel, pattern.replace("**/", "*").replace("/**", "/*"))
+    """gitignore-style globs on a POSIX path relative to the config root.
 
+    '*' and '?' stay within one folder, '**' crosses folders, a pattern with no '/' (other
+    than a trailing one) matches at any depth, a trailing '/' matches folders only, and a
+    pattern that names a folder matches everything under it.
+    """
+    return _glob_regex(pattern).fullmatch(rel) is not None
+
+
+@cache
+def _glob_regex(pattern: str) -> re.Pattern[str]:
+    anchored = "/" in pattern.rstrip("/")
+    folder_only = pattern.endswith("/")
+    body, i, text = [], 0, pattern.strip("/")
+    while i < len(text):
+        if text.startswith("**/", i):
+            body.append("(?:.*/)?")
+            i += 3
+        elif text.startswith("**", i):
+            body.append(".*")
+            i += 2
+        elif text[i] == "*":
+            body.append("[^/]*")
+            i += 1
+        elif text[i] == "?":
+            body.append("[^/]")
+            i += 1
+        elif text[i] == "[" and "]" in text[i + 2:]:
+            end = text.index("]", i + 2)
+            inner = text[i + 1:end]
+            inner = "^" + inner[1:] if inner.startswith("!") else inner
+            body.append(f"[{inner.replace(chr(92), chr(92) * 2)}]")
+            i = end + 1
+        else:
+            body.append(re.escape(text[i]))
+            i += 1
+    prefix = "" if anchored else "(?:.*/)?"
+    suffix = "/.*" if folder_only else "(?:/.*)?"
+    try:
+        return re.compile(prefix + "".join(body) + suffix, re.S)
+    except re.error:
+        return re.compile(re.escape(pattern))
+
+
+# -- discovery ----------------------------------------------------------------------------
 
 def discover(start: Path) -> Path | None:
     """Nearest .speclint.yaml/.yml, or pyproject.toml with [tool.speclint], walking up."""
@@ -76,44 +133,45 @@ def discover(start: Path) -> Path | None:
 
 def _has_tool_section(path: Path) -> bool:
     try:
-        return "speclint" in tomllib.loads(path.read_text("utf-8")).get("tool", {})
+        tool = tomllib.loads(path.read_text("utf-8")).get("tool", {})
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return False
+    return isinstance(tool, dict) and "speclint" in tool
 
 
-def _read(path: Path) -> tuple[dict[str, Any], str | None]:
-    """Raw settings and, for YAML, the text (to find lines of bad keys)."""
+# -- loading ------------------------------------------------------------------------------
+
+def _read(path: Path) -> tuple[Any, str]:
+    """Raw settings and the file's text."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"{path}: cannot read configuration: {exc}") from None
-    if path.name == "pyproject.toml":
+    if path.suffix == ".toml":
         try:
             data = tomllib.loads(text).get("tool", {}).get("speclint", {})
         except tomllib.TOMLDecodeError as exc:
             raise UsageError(f"{path}: invalid TOML: {exc}") from None
-        return data, None
+        return data, text
     try:
         data = yamlsafe.load(text)
     except yamlsafe.YamlError as exc:
         raise UsageError(f"{path}:{exc.line or 1}: invalid YAML: {exc}") from None
-    if data is None:
-        data = {}
+    return ({} if data is None else data), text
+
+
+def _off_is_false(data: Any) -> None:
+    """YAML 1.1 reads a bare ``off`` (or ``no``/``false``) as False: it means 'off' here."""
     if not isinstance(data, dict):
-        raise UsageError(f"{path}:1: configuration must be a mapping of settings")
-    return data, text
-
-
-def _toml_line(path: Path, key: str) -> int:
-    lines = path.read_text("utf-8").split("\n")
-    in_section = False
-    for number, line in enumerate(lines, 1):
-        stripped = line.strip()
-        if stripped.startswith("["):
-            in_section = stripped.startswith("[tool.speclint")
-        elif in_section and stripped.split("=")[0].strip().strip('"') == key:
-            return number
-    return next((n for n, line in enumerate(lines, 1) if "tool.speclint" in line), 1)
+        return
+    maps = [data.get("rules")]
+    if isinstance(data.get("overrides"), list):
+        maps += [o.get("rules") for o in data["overrides"] if isinstance(o, dict)]
+    for settings in maps:
+        if isinstance(settings, dict):
+            for key, value in settings.items():
+                if value is False:
+                    settings[key] = "off"
 
 
 def load_config(path: Path) -> Config:
@@ -121,18 +179,91 @@ def load_config(path: Path) -> Config:
     from speclint import schemas
 
     data, text = _read(path)
+    config = Config(path=path, root=path.parent, text=text)
+    if not isinstance(data, dict):
+        config.fail([], "configuration must be a mapping of settings")
+    _off_is_false(data)
     problems = schemas.errors("config", data)
     if problems:
         key_path, message = problems[0]
-        key = ".".join(str(p) for p in key_path) or "(top level)"
-        if text is not None:
-            line = yamlsafe.key_line(text, key_path) or 1
-        else:
-            line = _toml_line(path, str(key_path[0]) if key_path else "")
-        raise UsageError(f"{path}:{line}: {key}: {message}")
-    config = Config(path=path, root=path.parent)
+        config.fail(key_path, message + _did_you_mean(key_path, message))
     for key, value in data.items():
         setattr(config, key, value)
-    root = path.parent
-    config.rule_paths = [str((root / p)) for p in config.rule_paths]
+    _check_profiles(config)
+    config.rule_paths = [str(config.root / p) for p in config.rule_paths]
     return config
+
+
+def _did_you_mean(key_path: list[Any], message: str) -> str:
+    if not message.startswith("unknown key") or not key_path:
+        return ""
+    from speclint import schemas
+
+    schema = schemas.validator("config").schema
+    known = list(schema["properties"])
+    if len(key_path) == 3 and key_path[0] == "overrides":
+        known = list(schema["properties"]["overrides"]["items"]["properties"])
+    close = difflib.get_close_matches(str(key_path[-1]), known, n=1)
+    return f" (did you mean '{close[0]}'?)" if close else f" (known keys: {', '.join(known)})"
+
+
+def _check_profiles(config: Config) -> None:
+    from speclint.ruleset import profile_names
+
+    names = profile_names()
+    wanted = [(["profile"], config.profile)] if config.profile else []
+    wanted += [(["overrides", i, "profile"], o["profile"])
+               for i, o in enumerate(config.overrides) if "profile" in o]
+    for key_path, name in wanted:
+        if name not in names:
+            config.fail(key_path, f"unknown profile '{name}' (known: {', '.join(names)})")
+
+
+# -- lines of keys ------------------------------------------------------------------------
+
+def _line(path: Path, text: str | None, key_path: list[Any]) -> int:
+    if text is None:
+        return 1
+    if path.suffix == ".toml":
+        return _toml_line(text, key_path)
+    return yamlsafe.key_line(text, key_path) or 1
+
+
+_TABLE = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?")
+_PART = r"""(?:"[^"]*"|'[^']*'|[\w-]+)"""
+_KEY = re.compile(rf"^\s*({_PART}(?:\s*\.\s*{_PART})*)\s*=")
+
+
+def _dotted(text: str) -> list[str]:
+    return [part.strip().strip("\"'") for part in re.findall(r""""[^"]*"|'[^']*'|[^.]+""", text)]
+
+
+def _toml_line(text: str, key_path: list[Any]) -> int:
+    """Line of the deepest part of ``key_path`` under [tool.speclint] in a pyproject.toml."""
+    wanted = [str(p) for p in key_path]
+    best, best_depth = 1, -1
+    table: list[str] = []
+    arrays: dict[tuple[str, ...], int] = {}
+    for number, line in enumerate(text.split("\n"), 1):
+        found = _TABLE.match(line)
+        if found:
+            table = _dotted(found.group(2))
+            if found.group(1) == "[[":
+                index = arrays.get(tuple(table), -1) + 1
+                arrays[tuple(table)] = index
+                table = [*table, str(index)]
+            full = table
+        else:
+            key = _KEY.match(line)
+            if not key:
+                continue
+            full = table + _dotted(key.group(1))
+        if full[:2] != ["tool", "speclint"]:
+            continue
+        rel = full[2:]
+        depth = 0
+        while depth < min(len(rel), len(wanted)) and rel[depth] == wanted[depth]:
+            depth += 1
+        if depth == len(rel) and depth > best_depth:
+            best, best_depth = number, depth
+    return best

@@ -52,12 +52,17 @@ def _empty_reports() -> dict[str, ElementReport]:
 def _enabled(settings: Settings, rule_settings: dict[str, str]) -> dict[str, str]:
     """Rule code -> severity override or 'off', from select/ignore and configuration."""
     result: dict[str, str] = {}
-    if settings.select:
-        chosen = {r.code for s in settings.select for r in resolve_selector(s, settings.rules)}
-        result.update({r.code: "off" for r in settings.rules if r.code not in chosen})
-    for key, value in rule_settings.items():
+    # element ids first, so a rule code or name configured next to one wins
+    for key, value in sorted(rule_settings.items(), key=lambda item: item[0] not in ELEMENTS):
         for rule in resolve_selector(key, settings.rules):
             result[rule.code] = value
+    if settings.select:  # the command line overrides configuration
+        chosen = {r.code for s in settings.select for r in resolve_selector(s, settings.rules)}
+        for rule in settings.rules:
+            if rule.code not in chosen:
+                result[rule.code] = "off"
+            elif result.get(rule.code) == "off":
+                del result[rule.code]
     for selector in settings.ignore:
         for rule in resolve_selector(selector, settings.rules):
             result[rule.code] = "off"

@@ -106,14 +106,38 @@ def builtin_rules() -> tuple[Rule, ...]:
 def load_rules(extra_paths: tuple[str, ...] = ()) -> list[Rule]:
     """Built-in rules plus the rule files found in ``extra_paths``; codes and names unique."""
     rules = list(builtin_rules())
-    for folder in extra_paths:
+    for file in custom_rule_files(extra_paths):
+        rules.extend(load_custom_rule_file(file))
+    _check_unique(rules)
+    return sorted(rules, key=lambda r: r.code)
+
+
+def custom_rule_files(paths: tuple[str, ...]) -> list[Path]:
+    """The YAML rule files named by ``rule_paths`` (files, or folders searched recursively)."""
+    files: list[Path] = []
+    for folder in paths:
         path = Path(folder)
         if not path.exists():
             raise UsageError(f"{folder}: rule path does not exist")
-        for file in [path] if path.is_file() else rule_files(path):
-            rules.extend(load_rule_file(file))
-    _check_unique(rules)
-    return sorted(rules, key=lambda r: r.code)
+        files.extend([path] if path.is_file() else rule_files(path))
+    return files
+
+
+# Check types that only the built-in rules may use: they are fed by the pipeline itself.
+INTERNAL_TYPES = ("file-problem", "suppression")
+
+
+def load_custom_rule_file(path: Path) -> list[Rule]:
+    """A user's rule file: the built-in schema and checks (patterns included, see
+    checks.check_rule_params), and no check type reserved for built-in rules."""
+    rules = load_rule_file(path)
+    text = path.read_text(encoding="utf-8")
+    for index, rule in enumerate(rules):
+        if rule.type in INTERNAL_TYPES:
+            line = yamlsafe.key_line(text, ["rules", index, "type"]) or 1
+            raise UsageError(f"{path}:{line}: rules.{index}.type: check type '{rule.type}' is "
+                             "reserved for built-in rules")
+    return rules
 
 
 def _check_unique(rules: list[Rule]) -> None:
@@ -136,6 +160,13 @@ def load_profile(name: str) -> Profile:
         raise UsageError(f"unknown profile '{name}' (known: {known})")
     text, data = _read_yaml(path)
     validate(path, text, data, "profile")
+    known = {key for rule in builtin_rules() for key in (rule.code, rule.name)}
+    for key in data.get("severity") or {}:
+        if key not in known:
+            line = yamlsafe.key_line(text, ["severity", key]) or 1
+            raise UsageError(f"{path}:{line}: severity.{key}: unknown rule '{key}'")
+    if data["name"] != name:
+        raise UsageError(f"{path}:1: name: '{data['name']}' must match the file name '{name}'")
     return Profile(data["name"], data["summary"], tuple(data["elements"]),
                    bool(data.get("element_rules", True)), dict(data.get("severity") or {}))
 

@@ -82,18 +82,18 @@ def detect_latency(ctx: Context) -> Detection:
     pct, dur = ev.p("percentile"), ev.p("duration")
     present: list[Evidence] = []
     issues: list[Issue] = []
-    quantified_lines: set[int] = set()
+    quantified: set[int] = set()  # ids of units that hold a target
     for unit in ctx.units:
         if unit.kind == "heading":
             continue
         pairs = _pairs(unit, pct, dur) if (unit.header or pct.search(unit.text)) else []
         if pairs:
             present.append(evidence(unit.line, "percentile-target", unit.text))
-            quantified_lines.add(unit.line)
+            quantified.add(id(unit))
             issues += _order_issues(unit, pairs)
     latency_lines = {u.line for u in ctx.units_in(sections)}
     for unit in ctx.units:
-        if unit.line in quantified_lines or unit.kind == "heading":
+        if id(unit) in quantified or unit.kind == "heading":
             continue
         if not ev.p("vague").search(unit.text):
             continue
