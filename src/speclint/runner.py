@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -24,12 +23,18 @@ PARALLEL_MIN_FILES = 16
 
 def _config(options: dict[str, Any]) -> Config:
     if options.get("config_file"):
-        path = Path(options["config_file"])
+        path: Path | None = Path(options["config_file"])
         if not path.is_file():
             raise UsageError(f"{path}: configuration file does not exist")
-        return load_config(path)
-    found = discover_config(Path.cwd())
-    return load_config(found) if found else Config(root=Path.cwd())
+    else:
+        path = discover_config(Path.cwd())
+    if not (options.get("no_cache") or os.environ.get("SPECLINT_NO_CACHE")):
+        from speclint import schemas
+        from speclint.cache import CACHE_DIR
+
+        root = path.parent if path else Path.cwd()
+        schemas.VERDICT_DIR = root / CACHE_DIR / "v1" / "valid"
+    return load_config(path) if path else Config(root=Path.cwd())
 
 
 def _settings(options: dict[str, Any], config: Config) -> Settings:
@@ -119,6 +124,7 @@ def _lint_all(files: list[Path], settings: Settings, jobs: int,
         todo.append((str(path), display, key))
     if jobs > 1 and len(todo) >= PARALLEL_MIN_FILES:
         import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
 
         context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
         with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from speclint.vocab import rules_dir
+
+
+# Where verdicts "this data is valid" are remembered (set by the runner when caching is on),
+# so an unchanged configuration or front matter does not import jsonschema again.
+VERDICT_DIR: Path | None = None
+
+
+@cache
+def _schema_text(name: str) -> str:
+    return (rules_dir() / "schemas" / f"{name}.schema.json").read_text("utf-8")
 
 
 @cache
@@ -14,13 +26,35 @@ def validator(name: str) -> Any:
     """A reusable validator for ``rules/schemas/<name>.schema.json``."""
     from jsonschema.validators import validator_for
 
-    schema = json.loads((rules_dir() / "schemas" / f"{name}.schema.json").read_text("utf-8"))
+    schema = json.loads(_schema_text(name))
     cls = validator_for(schema)
     return cls(schema)
 
 
+def _verdict_file(name: str, data: Any) -> Path | None:
+    if VERDICT_DIR is None:
+        return None
+    digest = hashlib.sha256(_schema_text(name).encode())
+    digest.update(json.dumps(data, sort_keys=True, default=repr).encode())
+    return VERDICT_DIR / f"{name}-{digest.hexdigest()}"
+
+
 def errors(name: str, data: Any) -> list[tuple[list[Any], str]]:
-    """(path, message) for each schema violation, in a stable order."""
+    """(path, message) for each schema violation, in a stable order; [] when valid."""
+    verdict = _verdict_file(name, data)
+    if verdict is not None and verdict.exists():
+        return []
+    found = _errors(name, data)
+    if verdict is not None and not found:
+        try:
+            verdict.parent.mkdir(parents=True, exist_ok=True)
+            verdict.touch()
+        except OSError:
+            pass
+    return found
+
+
+def _errors(name: str, data: Any) -> list[tuple[list[Any], str]]:
     found = []
     for error in validator(name).iter_errors(data):
         path = list(error.absolute_path)

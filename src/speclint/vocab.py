@@ -60,6 +60,25 @@ def _compile(value: Any) -> Any:
     return re.compile(value)
 
 
+class _LazyPatterns(dict):  # type: ignore[type-arg]
+    """Pattern sources compiled on first use: a short spec never pays for unused patterns."""
+
+    def __init__(self, sources: dict[str, Any]) -> None:
+        super().__init__()
+        self.sources = sources
+
+    def __missing__(self, key: str) -> Any:
+        if key not in self.sources:
+            raise KeyError(key)
+        value = self.sources[key]
+        compiled = value if isinstance(value, re.Pattern) else _compile(value)
+        self[key] = compiled
+        return compiled
+
+    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+        return self[key] if key in self.sources or dict.__contains__(self, key) else default
+
+
 def _alias_pattern(aliases: list[Any]) -> re.Pattern[str]:
     words = sorted({" ".join(str(a).lower().split()) for a in aliases}, key=len, reverse=True)
     return re.compile(r"(?:^| )(?:" + "|".join(re.escape(w) for w in words) + r")(?: |$)")
@@ -85,13 +104,13 @@ def _element(data: dict[str, Any]) -> ElementVocab:
     headings = tuple(" ".join(str(h).lower().split()) for h in data.get("headings", []))
     lists = {k: tuple(str(x).lower() for x in v) for k, v in data.items()
              if k.endswith("headings") and k != "headings"}
-    patterns = {k: _compile(v) for k, v in data.items() if not k.endswith("headings")}
+    sources: dict[str, Any] = {k: v for k, v in data.items() if not k.endswith("headings")}
     for key, value in data.items():
         if key.endswith("headings"):
-            patterns[f"_{key}"] = _alias_pattern(value)
+            sources[f"_{key}"] = _alias_pattern(value)
         elif isinstance(value, list):
-            patterns[f"_union_{key}"] = re.compile("|".join(_scoped(v) for v in value))
-    return ElementVocab(headings, patterns, lists)
+            sources[f"_union_{key}"] = "|".join(_scoped(v) for v in value)
+    return ElementVocab(headings, _LazyPatterns(sources), lists)
 
 
 @cache
