@@ -10,7 +10,6 @@ from typing import Any
 
 from speclint.vocab import rules_dir
 
-
 # Where verdicts "this data is valid" are remembered (set by the runner when caching is on),
 # so an unchanged configuration or front matter does not import jsonschema again.
 VERDICT_DIR: Path | None = None
