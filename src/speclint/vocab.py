@@ -52,6 +52,7 @@ class Vocabulary:
     na: re.Pattern[str]
     na_min_words: int
     placeholder: re.Pattern[str]
+    mention_negated_before: re.Pattern[str]
 
 
 def _compile(value: Any) -> Any:
@@ -123,4 +124,5 @@ def load_vocabulary(path: str | None = None) -> Vocabulary:
         na=re.compile(data["na"]["pattern"], re.I),
         na_min_words=int(data["na"]["min_reason_words"]),
         placeholder=re.compile(data["placeholder"]),
+        mention_negated_before=re.compile(data["mention_negated_before"]),
     )

@@ -28,7 +28,12 @@ def detect(doc: Document, vocab: Vocabulary) -> tuple[Context, dict[str, Element
                                                       list[Issue]]:
     """Run every detector; return the shared context, the reports and all issues."""
     ctx = Context(doc, vocab)
-    detections: dict[str, Detection] = {name: DETECTORS[name](ctx) for name in ELEMENTS}
+    detections: dict[str, Detection] = {}
+    for name in ELEMENTS:
+        detection = DETECTORS[name](ctx)
+        if name in ctx.bare_na and detection.report.state != "present":
+            detection = Detection(ctx.bare_na[name].report, detection.issues)
+        detections[name] = detection
     reports = {name: d.report for name, d in detections.items()}
     issues = [issue for d in detections.values() for issue in d.issues]
     issues += _cross_element_issues(ctx, reports)

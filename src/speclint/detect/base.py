@@ -82,6 +82,8 @@ class Context:
     def __init__(self, doc: Document, vocab: Vocabulary) -> None:
         self.doc = doc
         self.vocab = vocab
+        # a bare "N/A" (no reason): incomplete, unless the element is present elsewhere
+        self.bare_na: dict[str, Detection] = {}
 
     @cached_property
     def units(self) -> list[Unit]:
@@ -116,12 +118,25 @@ class Context:
             yield Unit(block.start, block.end, plain(block.text), "heading", section, block)
 
     def mentions(self, element: str, kind: str, extra: str | None = None) -> list[Evidence]:
-        """Evidence of units (not headings) that talk about an element."""
+        """Evidence of units (not headings) that talk about an element.
+
+        Questions ("Will this add new API calls? No") and denials ("no API changes are
+        expected") are not talk about the element.
+        """
         ev = self.vocab.elements[element]
         pattern = ev.p("mentions")
         other = ev.p(extra) if extra else None
-        return [evidence(u.line, kind, u.text) for u in self.units if u.kind != "heading"
-                and (pattern.search(u.text) or (other is not None and other.search(u.block.text)))]
+        found = []
+        for unit in self.units:
+            if unit.kind == "heading" or "?" in unit.text:
+                continue
+            match = pattern.search(unit.text)
+            if match and self.vocab.mention_negated_before.search(
+                    unit.text[max(0, match.start() - 40):match.start()]):
+                match = None
+            if match or (other is not None and other.search(unit.block.text)):
+                found.append(evidence(unit.line, kind, unit.text))
+        return found
 
     @cached_property
     def operations(self) -> list[Evidence]:
@@ -234,17 +249,23 @@ def not_applicable(ctx: Context, element: str, sections: list[Section]) -> Detec
         match = ctx.vocab.na.match(first.text)
         if match:
             reason = first.text[match.end():]
-            return _na_detection(ctx, element, section.start, reason, "declared-na", first.line)
+            found = _na_detection(ctx, element, section.start, reason, "declared-na",
+                                  first.line)
+            if found:
+                return found
     return None
 
 
 def _na_detection(ctx: Context, element: str, line: int, reason: str, kind: str,
-                  text_line: int | None = None) -> Detection:
+                  text_line: int | None = None) -> Detection | None:
+    """Not applicable with a reason; a bare N/A is kept aside (see Context.bare_na)."""
     words = re.findall(r"\w+", reason)
     ev = [evidence(text_line or line, kind, reason or "N/A")]
     if len(words) >= ctx.vocab.na_min_words:
         return Detection(ElementReport(element, "not-applicable", line, ev))
-    return Detection(ElementReport(element, "incomplete", line, ev, reason="bare-na"))
+    ctx.bare_na[element] = Detection(ElementReport(element, "incomplete", line, ev,
+                                                   reason="bare-na"))
+    return None
 
 
 def _front_matter_line(doc: Document, element: str) -> int:
