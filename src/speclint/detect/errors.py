@@ -30,14 +30,22 @@ class Entry:
 
 
 def _statuses_in(text: str, ev: ElementVocab) -> list[re.Match[str]]:
-    """3-digit numbers that read as HTTP statuses in prose."""
+    """3-digit numbers that read as HTTP statuses in prose.
+
+    A 4xx or 5xx needs a hint before or after it ("returns 404", "404 Not Found"); any other
+    number only counts when introduced as a status ("HTTP 700", "status 204"), so that
+    "680 ns" or "a 730-line list" are never read as impossible statuses.
+    """
     found = []
     for match in ev.p("http_status").finditer(text):
         before, after = text[max(0, match.start() - 40):match.start()], text[match.end():]
         if ev.p("not_status_after").match(after) or after.startswith(("-", ".", ",")) and \
                 after[1:2].isdigit():
             continue
-        if ev.p("http_context").search(before) or ev.p("http_after").match(after):
+        introduced = ev.p("status_introduced").search(before)
+        plausible = 400 <= int(match.group(1)) <= 599
+        if introduced or plausible and (ev.p("http_context").search(before)
+                                        or ev.p("http_after").match(after)):
             found.append(match)
     return found
 
@@ -58,7 +66,8 @@ def _row_entries(unit: Unit, ev: ElementVocab, in_error_section: bool) -> list[E
         others = " ".join(c for i, c in enumerate(cells) if i != index and c).strip()
         if not others:
             continue
-        entry = _cell_entry(cell, ev, unit.line, others)
+        http_column = index < len(header) and bool(ev.p("http_column").search(header[index]))
+        entry = _cell_entry(cell, ev, unit.line, others, http_column)
         if entry:
             entries.append(entry)
             if not code_cols:
@@ -66,11 +75,17 @@ def _row_entries(unit: Unit, ev: ElementVocab, in_error_section: bool) -> list[E
     return entries
 
 
-def _cell_entry(cell: str, ev: ElementVocab, line: int, meaning: str) -> Entry | None:
+def _cell_entry(cell: str, ev: ElementVocab, line: int, meaning: str,
+                http_column: bool = False) -> Entry | None:
+    """The code a table cell defines. A 3-digit number is an HTTP status in an HTTP/status
+    column, or when it is a plausible error status (4xx/5xx); otherwise it is the table's own
+    numeric code (CLI exit codes 201-203 are not 2xx successes)."""
     bare = cell.strip("`*_ ")
     status = re.match(r"^(\d{3})\b", bare)
     if status:
-        return Entry(line, status.group(1), "http", meaning)
+        plausible = 400 <= int(status.group(1)) <= 599
+        kind = "http" if http_column or plausible else "symbolic"
+        return Entry(line, status.group(1), kind, meaning)
     grpc = ev.p("grpc_status").match(bare)
     if grpc and grpc.group() != "OK":
         return Entry(line, grpc.group(), "grpc", meaning)
