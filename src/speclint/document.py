@@ -24,8 +24,13 @@ def normalise_title(title: str) -> str:
 
 
 def strip_comments(text: str) -> str:
-    """Remove HTML comments; they never count as content."""
-    return _COMMENT.sub("", text) if "<!--" in text else text
+    """Remove HTML comments; they never count as content.
+
+    A comment's line breaks stay, so line ``i`` of the result is still line ``i`` of the text.
+    """
+    if "<!--" not in text:
+        return text
+    return _COMMENT.sub(lambda m: "\n" * m.group().count("\n"), text)
 
 
 @dataclass
@@ -176,9 +181,11 @@ class _Flattener:
                 self._list(token, depth, quote)
             elif kind == "block_quote":
                 self.walk(token["children"], depth, ordered, True)
-            elif kind in ("def_list", "def_list_head", "def_list_item", "footnotes",
-                          "footnote_item"):
+            elif kind in ("def_list", "def_list_item"):
                 self.walk(token.get("children", []), depth, ordered, quote)
+            elif kind in ("footnotes", "footnote_item"):
+                # a footnote's blocks count as content; a heading in one opens no section
+                self.walk(token.get("children", []), depth, ordered, True)
             else:
                 self._leaf(token, depth, ordered, quote)
 
@@ -201,7 +208,7 @@ class _Flattener:
         if kind == "heading":
             block.level = token["attrs"]["level"]
             block.text = strip_comments(token.get("text", "")).strip()
-        elif kind in ("paragraph", "block_text"):
+        elif kind in ("paragraph", "block_text", "def_list_head"):
             block.kind = "paragraph"
             block.text = strip_comments(token.get("text", ""))
             if not block.text.strip():
@@ -244,12 +251,13 @@ def build_sections(blocks: list[Block], last_line: int) -> Section:
 
 
 def _inline_comments(source: Source, blocks: list[Block]) -> list[tuple[int, int, str]]:
-    """HTML comments that sit inside paragraphs (not whole html blocks)."""
+    """HTML comments inside paragraphs, headings and tables (html blocks are done already)."""
     found = []
     for block in blocks:
-        if block.kind == "paragraph" and "<!--" in "\n".join(
-                source.lines[block.start - 1:block.end]):
-            raw = "\n".join(source.lines[block.start - 1:block.end])
+        if block.kind not in ("paragraph", "heading", "table"):
+            continue
+        raw = "\n".join(source.lines[block.start - 1:block.end])
+        if "<!--" in raw:
             for match in _COMMENT.finditer(raw):
                 line = block.start + raw.count("\n", 0, match.start())
                 found.append((line, line + match.group().count("\n"), match.group()))

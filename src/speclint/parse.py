@@ -2,8 +2,25 @@
 
 mistune 3.4 records no positions. ``LineBlockParser`` wraps the block-rule dispatcher
 (``parse_method``), the indented-code fast path and the paragraph hooks of ``LineState``, and
-maps every child state (block quotes, list items) line for line onto its parent, so each token
-gets ``_start``/``_end``: 1-based lines in original-file coordinates.
+maps every child state (block quotes, list items, definitions, footnotes) line for line onto its
+parent, so each token gets ``_start``/``_end``: 1-based lines in original-file coordinates, the
+end without trailing blank lines.
+
+How child states map onto their parent: mistune parses a block quote from a copy of its lines
+with the ``>`` markers removed, and a list item from a copy of its lines with the marker and the
+continuation indent removed; both keep one line per source line. So a child state only needs the
+file line of its first line: the quote's first line, or the item's marker line (the line after
+it when the marker line holds nothing else, because mistune then drops it).
+
+A container can be cut short by a block that mistune parses on the parent state while it is
+still collecting the container's lines (a fence, heading, list or HTML block after a lazy
+line); the container then ends before that block starts.
+
+Three repairs to mistune 3.4 itself, each pinned by a test in tests/test_spans.py: lines of
+only spaces and tabs are emptied before parsing (CommonMark blank lines; mistune reads 4+
+spaces as indented code), an ATX heading ends a block quote's lazy lines, and siblings are put
+back in line order. Footnote definitions, which mistune keeps only as text, become
+``footnote_item`` tokens in place, their body parsed like a block quote's.
 """
 
 from __future__ import annotations
@@ -14,14 +31,31 @@ from typing import Any
 
 import mistune
 from mistune.core import BlockState
-from mistune.plugins.def_list import def_list
+from mistune.plugins.def_list import _collect_definitions, def_list
 from mistune.plugins.footnotes import footnotes
 from mistune.plugins.table import table, table_in_list, table_in_quote
 from mistune.plugins.task_lists import task_lists
 
 Token = dict[str, Any]
 
-_LIST_MARKER = re.compile(r" {0,3}(?:[*+-]|\d{1,9}[.)])([^\n]*)")
+# what mistune's BLANK_LINE pattern treats as an empty line
+_BLANK_CHARS = " \t\v\f\n"
+_LIST_MARKER = re.compile(r"[ \t]*(?:[*+-]|\d{1,9}[.)])([^\n]*)")
+_QUOTE_LAZY_BREAKS = ["blank_line", "thematic_break", "fenced_code", "list", "block_html"]
+_WHITESPACE_LINE = re.compile(r"^[ \t]+$", re.M)
+_FOOTNOTE_MARK = re.compile(r" {0,4}\[\^(?:[^\\\[\]\s]|\\.)+\]:")
+
+
+class _Frame:
+    """A container being parsed on a state (innermost last)."""
+
+    __slots__ = ("kind", "line", "items", "cut")
+
+    def __init__(self, kind: str, line: int) -> None:
+        self.kind = kind  # "block_quote" or "list"
+        self.line = line  # quote: its first line; list: the marker line of the next item
+        self.items: list[int] = []  # list: marker line of each item so far
+        self.cut: int | None = None  # offset of a block that cut this container short
 
 
 class LineState(BlockState):
@@ -31,7 +65,7 @@ class LineState(BlockState):
         super().__init__(parent)
         self.line0 = 1
         self._newlines: list[int] | None = None
-        self.child_line0: int | None = None  # set by the parser just before child_state()
+        self._frames: list[_Frame] = []
 
     def process(self, src: str) -> None:
         super().process(src)
@@ -43,17 +77,45 @@ class LineState(BlockState):
             self._newlines = [m.start() for m in re.finditer("\n", self.src)]
         return self.line0 + bisect_right(self._newlines, pos - 1)
 
+    def line_text(self, line: int) -> str:
+        """The text of file line ``line`` as this state sees it (markers already removed)."""
+        begin = self.offset_of_line(line)
+        newlines = self._newlines or []
+        index = line - self.line0
+        end = newlines[index] if index < len(newlines) else len(self.src)
+        return self.src[begin:end]
+
+    def offset_of_line(self, line: int) -> int:
+        """Offset in this state's source where file line ``line`` starts."""
+        self.line_at(0)
+        newlines = self._newlines or []
+        index = line - self.line0
+        return newlines[index - 1] + 1 if 0 < index <= len(newlines) else 0
+
     def span_of(self, start: int, end: int) -> tuple[int, int]:
         """Line span of ``src[start:end]`` without trailing blank lines."""
-        text = self.src[start:end]
-        stripped = len(text.rstrip())
-        last = start + stripped - 1 if stripped else start
-        return self.line_at(start), max(self.line_at(start), self.line_at(last))
+        content = len(self.src[start:end].rstrip(_BLANK_CHARS))
+        first = self.line_at(start)
+        if not content:
+            return first, first
+        return first, max(first, self.line_at(start + content - 1))
 
     def child_state(self, src: str, lazy_line_starts: Any = None) -> LineState:
         child = super().child_state(src, lazy_line_starts)
         assert isinstance(child, LineState)
-        child.line0 = self.child_line0 if self.child_line0 is not None else self.line0
+        frame = self._frames[-1] if self._frames else None
+        if frame is None:
+            child.line0 = self.line0
+        elif frame.kind == "block_quote":
+            child.line0 = frame.line
+        else:
+            line = frame.line
+            frame.items.append(line)
+            marker = _LIST_MARKER.match(self.line_text(line))
+            # mistune drops a marker line that holds nothing but the marker
+            child.line0 = line + (1 if marker and not marker.group(1).strip() else 0)
+            # if another item follows, the cursor sits just past its marker line
+            frame.line = self.line_at(self.cursor - 1)
         return child
 
     def add_paragraph(self, text: str) -> None:
@@ -85,60 +147,66 @@ class LineBlockParser(mistune.BlockParser):
         rule = m.lastgroup
         start = m.start()
         before = len(state.tokens)
-        last = state.tokens[-1] if state.tokens else None
+        last = state.tokens[-1] if before else None
+        last_type = last["type"] if last is not None else None
+        frames = state._frames
+        frame: _Frame | None = None
         if rule in ("block_quote", "list"):
-            return self._parse_container(rule, m, state, before)
-        end_pos = super().parse_method(m, state)
-        if rule == "setex_heading" and len(state.tokens) == before and last is not None:
-            if last.get("type") == "heading":
-                last["_end"] = state.line_at(m.start())
-            return end_pos
-        self._stamp(state, before, start, end_pos)
-        if rule == "def_list":
-            _fix_def_list_start(state, last)
-        return end_pos
-
-    def _parse_container(
-        self, rule: str, m: re.Match[str], state: LineState, before: int
-    ) -> int | None:
-        """Quotes and lists: give each child state the file line of its first line."""
-        start = m.start()
-        first_line = state.line_at(start)
-        if rule == "block_quote":
-            state.child_line0 = first_line
-            end_pos = super().parse_method(m, state)
+            frame = _Frame(rule, state.line_at(start))
+            frames.append(frame)
+            try:
+                end_pos = super().parse_method(m, state)
+            finally:
+                frames.pop()
+        elif rule == "def_list":
+            end_pos = self._parse_def_list(m, state)
         else:
-            end_pos = self._parse_list_items(m, state, first_line)
-        state.child_line0 = None
-        self._stamp(state, before, start, end_pos)
+            end_pos = super().parse_method(m, state)
+        if end_pos and frames and frames[-1].cut is None:
+            # parsed while an enclosing container was collecting its lines: it cuts it short
+            frames[-1].cut = start
+        if rule == "setex_heading" and last is not None and last_type == "paragraph" \
+                and last["type"] == "heading":
+            last["_end"] = state.line_at(start)  # the underline
+        elif rule == "ref_footnote" and end_pos:
+            _record_footnote(self, m, state)
+        cut = frame.cut if frame is not None else None
+        _stamp(state, before, start, end_pos if cut is None else cut, frame)
         return end_pos
 
-    def _parse_list_items(self, m: re.Match[str], state: LineState, first_line: int) -> int | None:
-        """Track each list item's marker line while mistune parses the list."""
-        original = state.child_state
-        marker_line = [first_line]
-        item_lines: list[int] = []
+    def compile_sc(self, rules: list[str] | None = None) -> re.Pattern[str]:
+        # CommonMark: an ATX heading is never a lazy continuation line of a block quote;
+        # mistune 3.4 leaves it out of the rules that end one (``> note`` / ``# Next``
+        # put the heading, and its section, inside the quote)
+        if rules == _QUOTE_LAZY_BREAKS:
+            rules = [*rules, "atx_heading"]
+        return super().compile_sc(rules)
 
-        def child_state(src: str, lazy_line_starts: Any = None) -> LineState:
-            line = marker_line[0]
-            item_lines.append(line)
-            state.child_line0 = line + _blank_marker_offset(state, line)
-            child = original(src, lazy_line_starts)
-            # if another item follows, the cursor sits just past its marker line
-            marker_line[0] = state.line_at(state.cursor - 1)
+    def _parse_def_list(self, m: re.Match[str], state: LineState) -> int | None:
+        """Definitions are parsed in fresh states: give each the line of its ``:``."""
+        head = _previous_paragraph(state)
+        if head is None:
+            return super().parse_method(m, state)
+        definitions, _ = _collect_definitions(state.src, state.cursor, state.cursor_max, False)
+        line = state.line_at(state.cursor)
+        spans = []
+        for text, _loose in definitions:
+            spans.append((line, line + text.rstrip(_BLANK_CHARS).count("\n")))
+            line += text.count("\n")
+        queue = [first for first, _ in spans]
+
+        def new_state() -> LineState:
+            child = LineState()
+            child.line0 = queue.pop(0) if queue else state.line0
             return child
 
-        previous = state.__dict__.get("child_state")
-        state.child_state = child_state  # type: ignore[method-assign]
-        before = len(state.tokens)
+        self.state_cls = new_state  # type: ignore[assignment]
         try:
             end_pos = super().parse_method(m, state)
         finally:
-            if previous is None:
-                del state.child_state
-            else:
-                state.child_state = previous  # type: ignore[method-assign]
-        _stamp_list_items(state.tokens[before:], item_lines)
+            del self.state_cls
+        if end_pos:
+            _stamp_def_list(state.tokens[-1], head, spans)
         return end_pos
 
     def _parse_indent_code_fast(self, state: LineState) -> int | None:  # type: ignore[override]
@@ -146,65 +214,95 @@ class LineBlockParser(mistune.BlockParser):
         start = state.cursor
         end_pos = super()._parse_indent_code_fast(state)
         if end_pos is not None:
-            self._stamp(state, before, start, end_pos)
+            _stamp(state, before, start, end_pos, None)
         return end_pos
 
-    @staticmethod
-    def _stamp(state: LineState, before: int, start: int, end_pos: int | None) -> None:
-        """Give new, unstamped tokens the span they consumed.
 
-        A block cut short by a nested block (a quote or list interrupted by a fence)
-        ends where that block starts.
-        """
-        new = state.tokens[before:]
-        if not new:
-            return
-        if end_pos is None or end_pos <= start:
-            end_pos = state.find_line_end_at(start)
-        first, last = state.span_of(start, end_pos)
-        nested_starts = [t["_start"] for t in new if "_start" in t and t["type"] != "paragraph"]
-        if nested_starts:
-            last = max(first, min(nested_starts) - 1)
-            last = _trim_blank_end(state, first, last)
-        for token in new:
-            if "_start" not in token:
-                token["_start"], token["_end"] = first, last
+def _stamp(state: LineState, before: int, start: int, end_pos: int | None,
+           frame: _Frame | None) -> None:
+    """Give the new, unstamped tokens the span they consumed.
 
-
-def _stamp_list_items(tokens: list[Token], item_lines: list[int]) -> None:
-    """List items start on their marker line and end with their last child."""
-    for token in tokens:
-        if token["type"] != "list" or "_start" in token:
+    Lists and quotes insert their token before the block that cut them short, and def_list
+    replaces the paragraph before it, so look two tokens further back than ``before``.
+    """
+    if end_pos is None or end_pos <= start:
+        end_pos = state.find_line_end_at(start)
+    span: tuple[int, int] | None = None
+    for token in state.tokens[max(0, before - 2):]:
+        if "_start" in token:
             continue
-        for item, line in zip(token["children"], item_lines, strict=False):
-            ends = [child["_end"] for child in item["children"] if "_end" in child]
-            item["_start"], item["_end"] = line, max(ends, default=line)
+        if span is None:
+            span = state.span_of(start, end_pos)
+        token["_start"], token["_end"] = span
+        if token["type"] == "list" and frame is not None:
+            _stamp_list_items(state, token, frame.items, end_pos)
 
 
-def _trim_blank_end(state: LineState, first: int, last: int) -> int:
-    lines = state.src.split("\n")
-    while last > first and not lines[last - state.line0].strip():
-        last -= 1
-    return last
+def _stamp_list_items(state: LineState, token: Token, item_lines: list[int],
+                      end_pos: int) -> None:
+    """An item runs from its marker line to the line before the next item's marker.
+
+    (Its last child may end earlier: link reference definitions leave no token.)
+    """
+    offsets = [state.offset_of_line(line) for line in item_lines] + [end_pos]
+    for index, item in enumerate(token["children"][:len(item_lines)]):
+        first, last = state.span_of(offsets[index], max(offsets[index], offsets[index + 1]))
+        item["_start"], item["_end"] = item_lines[index], max(first, last)
 
 
-def _blank_marker_offset(state: LineState, line: int) -> int:
-    """1 when a list item's marker line has no text (its content starts a line later)."""
-    index = line - state.line0
-    newlines = state._newlines or []
-    begin = newlines[index - 1] + 1 if index > 0 else 0
-    end = newlines[index] if index < len(newlines) else len(state.src)
-    match = _LIST_MARKER.match(state.src, begin, end)
-    return 1 if match and not match.group(1).strip() else 0
+def _previous_paragraph(state: LineState) -> Token | None:
+    """The paragraph mistune's def_list turns into terms (same rule as the plugin)."""
+    tokens = state.tokens
+    if tokens and tokens[-1]["type"] == "paragraph":
+        return tokens[-1]
+    if len(tokens) > 1 and tokens[-1]["type"] == "blank_line" and tokens[-2]["type"] == "paragraph":
+        return tokens[-2]
+    return None
 
 
-def _fix_def_list_start(state: LineState, previous: Token | None) -> None:
-    """def_list swallows the paragraph before it: start at that paragraph."""
-    if not state.tokens or previous is None or "_start" not in previous:
+def _stamp_def_list(token: Token, head: Token, spans: list[tuple[int, int]]) -> None:
+    """Terms on the lines of the paragraph they came from, definitions on their lines."""
+    if token.get("type") != "def_list":
         return
-    token = state.tokens[-1]
-    if token["type"] == "def_list" and previous not in state.tokens:
-        token["_start"] = min(token["_start"], previous["_start"])
+    line = head["_start"]
+    definitions = iter(spans)
+    for child in token["children"]:
+        if "_start" in child:
+            continue
+        if child["type"] == "def_list_head":
+            child["_start"] = child["_end"] = min(line, head["_end"])
+            line += 1
+        else:
+            child["_start"], child["_end"] = next(definitions, (head["_end"], head["_end"]))
+    token.setdefault("_start", head["_start"])
+    token["_end"] = max(child["_end"] for child in token["children"])
+
+
+def _record_footnote(block: LineBlockParser, m: re.Match[str], state: LineState) -> None:
+    """Keep a footnote definition (mistune keeps only its text in ``env``) as a token.
+
+    Its body is parsed like a block quote's, line for line, and the token is put back in
+    document order after parsing (``_merge_footnotes``).
+    """
+    region = state.src[m.start():m.end()]
+    mark = _FOOTNOTE_MARK.match(region)
+    lines = region[mark.end() if mark else 0:].split("\n")
+    indents = [len(line) - len(line.lstrip(" ")) for line in lines[1:] if line.strip()]
+    indent = indents[0] if indents else 0
+    body = "\n".join([lines[0].strip(" \t")] + [_dedent(line, indent) for line in lines[1:]])
+    child = LineState(state)
+    child.process(body.rstrip(_BLANK_CHARS) + "\n")
+    child.line0 = state.line_at(m.start())
+    block.parse(child, block.block_quote_rules)
+    first, last = state.span_of(m.start(), m.end())
+    token = {"type": "footnote_item", "children": child.tokens, "_start": first, "_end": last,
+             "attrs": {"key": m.group("footnote_key")}}
+    state.env.setdefault("speclint_footnotes", []).append(token)
+
+
+def _dedent(line: str, indent: int) -> str:
+    width = len(line) - len(line.lstrip(" "))
+    return line[min(width, indent):]
 
 
 def _stamp_table_rows(table_token: Token) -> None:
@@ -240,19 +338,33 @@ def parse_blocks(body: str, first_line: int) -> list[Token]:
     state.line0 = first_line
     if not body.endswith("\n"):
         body += "\n"
+    # CommonMark: a line of spaces and tabs is a blank line; mistune takes one of 4+ spaces
+    # for indented code (a whitespace "code block" after a heading, two paragraphs merged)
+    body = _WHITESPACE_LINE.sub("", body)
     state.process(body)
     _MARKDOWN.block.parse(state)
-    _fill_child_spans(state.tokens)
-    return state.tokens
+    tokens = state.tokens + state.env.get("speclint_footnotes", [])
+    _fill_child_spans(tokens)
+    return tokens
 
 
 def _fill_child_spans(tokens: list[Token], parent: Token | None = None) -> None:
-    """Table rows get their own line; tokens built outside a tracked state inherit the span."""
+    """Table rows get their own line; tokens built outside a tracked state inherit the span.
+
+    Siblings are put in line order: mistune inserts a list or quote that was cut short before
+    the block that cut it, which misplaces it when one such container cuts another short
+    (``- a`` / ``> b`` / ``  - c`` / ``# H`` gives list, list, quote); footnote definitions are
+    appended at the end and move to their place.
+    """
+    if parent is not None and "_start" in parent:
+        for token in tokens:
+            token.setdefault("_start", parent["_start"])
+            token.setdefault("_end", parent["_end"])
+    tokens.sort(key=lambda token: token.get("_start", 0))  # stable: ties keep parse order
     for token in tokens:
         if token["type"] == "table":
             _stamp_table_rows(token)
-        if "_start" not in token and parent is not None:
-            token["_start"], token["_end"] = parent["_start"], parent["_end"]
         children = token.get("children")
         if isinstance(children, list):
             _fill_child_spans(children, token)
+

@@ -41,7 +41,9 @@ def decode(data: bytes) -> tuple[str, int | None, bool]:
     try:
         return data.decode("utf-8"), None, bom
     except UnicodeDecodeError as exc:
-        bad_line = data.count(b"\n", 0, exc.start) + 1
+        # lines as speclint counts them: CRLF, lone CR and LF each end one
+        prefix = data[:exc.start]
+        bad_line = prefix.count(b"\n") + prefix.count(b"\r") - prefix.count(b"\r\n") + 1
         return data.decode("utf-8", errors="replace"), bad_line, bom
 
 

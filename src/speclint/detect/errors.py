@@ -29,12 +29,13 @@ class Entry:
     meaning: str
 
 
-def _statuses_in(text: str, ev: ElementVocab) -> list[re.Match[str]]:
+def _statuses_in(text: str, ev: ElementVocab, leads_entry: bool = False) -> list[re.Match[str]]:
     """3-digit numbers that read as HTTP statuses in prose.
 
     A 4xx or 5xx needs a hint before or after it ("returns 404", "404 Not Found"); any other
-    number only counts when introduced as a status ("HTTP 700", "status 204"), so that
-    "680 ns" or "a 730-line list" are never read as impossible statuses.
+    number only counts when introduced as a status ("HTTP 700", "status 204") or when it
+    opens a list item of an error section, so that "680 ns" or "a 730-line list" are never
+    read as impossible statuses.
     """
     found = []
     for match in ev.p("http_status").finditer(text):
@@ -42,7 +43,9 @@ def _statuses_in(text: str, ev: ElementVocab) -> list[re.Match[str]]:
         if ev.p("not_status_after").match(after) or after.startswith(("-", ".", ",")) and \
                 after[1:2].isdigit():
             continue
-        introduced = ev.p("status_introduced").search(before)
+        # a number that opens a list item of an error section is that entry's status
+        introduced = ev.p("status_introduced").search(before) or (
+            leads_entry and not before.strip("`*_ "))
         plausible = 400 <= int(match.group(1)) <= 599
         if introduced or plausible and (ev.p("http_context").search(before)
                                         or ev.p("http_after").match(after)):
@@ -100,7 +103,8 @@ def _cell_entry(cell: str, ev: ElementVocab, line: int, meaning: str,
 def _prose_entries(unit: Unit, ev: ElementVocab, in_error_section: bool) -> list[Entry]:
     text = unit.text
     raw = unit.block.text if unit.kind == "item" else text
-    entries = [Entry(unit.line, m.group(1), "http", text) for m in _statuses_in(raw, ev)]
+    leads = in_error_section and unit.kind == "item"
+    entries = [Entry(unit.line, m.group(1), "http", text) for m in _statuses_in(raw, ev, leads)]
     for name, kind in (("grpc_status", "grpc"), ("symbolic_code", "symbolic")):
         for match in ev.p(name).finditer(raw):
             code = match.group(1) or match.group(match.lastindex or 0)

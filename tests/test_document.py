@@ -1,0 +1,288 @@
+"""document.py: blocks, rows, lists, the section tree and comments, with hand-checked lines."""
+
+from __future__ import annotations
+
+import pytest
+
+from speclint.document import (
+    Block,
+    Document,
+    ListInfo,
+    Row,
+    Section,
+    build_document,
+    normalise_title,
+    strip_comments,
+)
+from speclint.source import load_source
+
+
+def doc(text: str | bytes) -> Document:
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    return build_document("spec.md", load_source(data))
+
+
+def outline(section: Section, depth: int = 0) -> list[str]:
+    lines = [f"{'  ' * depth}{section.level} {section.norm!r} {section.start}-{section.end}"]
+    for child in section.children:
+        lines += outline(child, depth + 1)
+    return lines
+
+
+SPEC = """\
+---
+title: Refunds
+---
+# Spec Title
+intro
+
+## 4.2 RATE-LIMITING
+text
+
+### Details
+
+```md
+# not a section
+```
+
+Setext Section
+--------------
+
+> # quoted heading
+
+- ## listed heading
+
+## Errors
+last
+"""
+# front matter 1-3; "# Spec Title" 4; "## 4.2" 7; "### Details" 10; fence 12-14;
+# setext 16-17; quote 19; list 21; "## Errors" 23; "last" 24
+
+
+def test_section_tree_levels_titles_and_spans() -> None:
+    document = doc(SPEC)
+    assert outline(document.root) == [
+        "0 '' 1-24",
+        "  1 'spec title' 4-24",
+        "    2 'rate limiting' 7-15",
+        "      3 'details' 10-15",
+        "    2 'setext section' 16-22",
+        "    2 'errors' 23-24",
+    ]
+    titles = [section.title for section in document.sections()]
+    assert titles == ["Spec Title", "4.2 RATE-LIMITING", "Details", "Setext Section", "Errors"]
+    assert document.title_line == 4
+
+
+def test_headings_in_code_quotes_and_lists_open_no_section() -> None:
+    document = doc(SPEC)
+    setext = next(s for s in document.sections() if s.norm == "setext section")
+    kinds = [(block.kind, block.start, block.in_quote, block.list_depth)
+             for block in setext.blocks]
+    assert kinds == [("heading", 19, True, 0), ("heading", 21, False, 1)]
+    details = next(s for s in document.sections() if s.norm == "details")
+    assert [(b.kind, b.start, b.end) for b in details.blocks] == [("code", 12, 14)]
+
+
+def test_section_at_and_parents() -> None:
+    document = doc(SPEC)
+    assert document.section_at(11).norm == "details"
+    assert document.section_at(16).norm == "setext section"
+    assert document.section_at(2).level == 0  # front matter: the root
+    details = document.section_at(11)
+    assert [s.norm for s in details.ancestors()] == ["rate limiting", "spec title"]
+    assert document.line_count == 24
+
+
+def test_a_setext_h1_after_an_atx_h2_closes_it() -> None:
+    document = doc("## Early\ntext\n\nTop\n===\n\n## Late\n")
+    #               1         2    3 4    5    6 7
+    assert outline(document.root) == [
+        "0 '' 1-7", "  2 'early' 1-3", "  1 'top' 4-7", "    2 'late' 7-7",
+    ]
+
+
+@pytest.mark.parametrize(("title", "norm"), [
+    ("4.2 RATE-LIMITING", "rate limiting"),
+    ("Rate limiting", "rate limiting"),
+    ("`Error` *codes*", "error codes"),
+    ("II. Overview", "overview"),
+    ("a) Scope", "scope"),
+    ("3) Data model", "data model"),
+    ("[Latency budget](#latency) & SLOs", "latency budget slos"),
+    ("Rollback_plan!", "rollback plan"),
+    ("  Non-Goals  ", "non goals"),
+])
+def test_normalise_title(title: str, norm: str) -> None:
+    assert normalise_title(title) == norm
+
+
+def test_blocks_carry_kind_span_and_context() -> None:
+    text = ("# T\n"              # 1
+            "\n"                 # 2
+            "para\n"             # 3
+            "\n"                 # 4
+            "1. first\n"         # 5
+            "   - nested\n"      # 6
+            "2. second\n"        # 7
+            "\n"                 # 8
+            "> quoted\n"         # 9
+            "\n"                 # 10
+            "```json\n"          # 11
+            '{"a": 1}\n'         # 12
+            "```\n"              # 13
+            "\n"                 # 14
+            "    indented\n"     # 15
+            "\n"                 # 16
+            "---\n")             # 17
+    blocks = doc(text).blocks
+    summary = [(b.kind, b.start, b.end, b.list_depth, b.ordered, b.in_quote, b.item_start)
+               for b in blocks]
+    assert summary == [
+        ("heading", 1, 1, 0, False, False, False),
+        ("paragraph", 3, 3, 0, False, False, False),
+        ("paragraph", 5, 5, 1, True, False, True),
+        ("paragraph", 6, 6, 2, False, False, True),
+        ("paragraph", 7, 7, 1, True, False, True),
+        ("paragraph", 9, 9, 0, False, True, False),
+        ("code", 11, 13, 0, False, False, False),
+        ("code", 15, 15, 0, False, False, False),
+        ("thematic_break", 17, 17, 0, False, False, False),
+    ]
+    fenced, indented = blocks[6], blocks[7]
+    assert (fenced.fenced, fenced.info, fenced.body_start, fenced.text) == (
+        True, "json", 12, '{"a": 1}\n')
+    assert (indented.fenced, indented.body_start, indented.text) == (False, 15, "indented")
+
+
+def test_code_text_lines_map_onto_file_lines_in_a_list_item() -> None:
+    text = ("- step\n"        # 1
+            "\n"              # 2
+            "  ```yaml\n"     # 3
+            "  a: 1\n"        # 4
+            "  b: [\n"        # 5
+            "  ```\n")        # 6
+    code = next(b for b in doc(text).blocks if b.kind == "code")
+    assert (code.start, code.end, code.body_start) == (3, 6, 4)
+    lines = code.text.split("\n")
+    assert lines[1] == "b: ["
+    assert code.body_start + 1 == 5
+
+
+def test_table_rows_keep_their_lines() -> None:
+    text = ("Intro\n"
+            "\n"
+            "| Code | Meaning |\n"   # 3
+            "|------|---------|\n"   # 4
+            "| 400  | bad     |\n"   # 5
+            "| 404  | missing |\n")  # 6
+    table = next(b for b in doc(text).blocks if b.kind == "table")
+    assert (table.start, table.end) == (3, 6)
+    assert table.rows == [Row(3, ["Code", "Meaning"], True), Row(5, ["400", "bad"]),
+                          Row(6, ["404", "missing"])]
+
+
+def test_list_info_marker_lines_and_depth() -> None:
+    text = ("- one\n"          # 1
+            "  - one.a\n"      # 2
+            "  - one.b\n"      # 3
+            "    1. deep\n"    # 4
+            "- two\n"          # 5
+            "\n"               # 6
+            "  para of two\n"  # 7
+            "-\n"              # 8
+            "  blank marker\n")  # 9
+    assert doc(text).lists == [
+        ListInfo(1, 9, False, [1, 5, 8], 1),
+        ListInfo(2, 4, False, [2, 3], 2),
+        ListInfo(4, 4, True, [4], 3),
+    ]
+
+
+def test_comments_blocks_inline_headings_and_tables() -> None:
+    text = ("# Title <!-- speclint-disable -->\n"  # 1
+            "\n"                                   # 2
+            "<!-- single -->\n"                    # 3
+            "\n"                                   # 4
+            "<!--\n"                               # 5
+            "multi\n"                              # 6
+            "\n"                                   # 7
+            "line -->\n"                           # 8
+            "\n"                                   # 9
+            "Text <!-- inline --> more\n"          # 10
+            "and <!-- spans\n"                     # 11
+            "two --> lines\n"                      # 12
+            "\n"                                   # 13
+            "| a | b <!-- c --> |\n"               # 14
+            "|---|---|\n"                          # 15
+            "\n"                                   # 16
+            "- item\n"                             # 17
+            "  <!-- in a list -->\n"               # 18
+            "\n"                                   # 19
+            "```\n"                                # 20
+            "<!-- code, not a comment -->\n"       # 21
+            "```\n")                               # 22
+    comments = doc(text).comments
+    assert [(start, end) for start, end, _ in comments] == [
+        (1, 1), (3, 3), (5, 8), (10, 10), (11, 12), (14, 14), (18, 18)]
+    assert comments[0][2] == "<!-- speclint-disable -->"
+    assert comments[2][2] == "<!--\nmulti\n\nline -->"
+
+
+def test_comments_leave_content_and_keep_line_numbers() -> None:
+    text = "# Title <!-- x -->\n\nA <!-- one\ntwo --> B\nC\n"
+    document = doc(text)
+    heading, paragraph = document.blocks
+    assert heading.text == "Title"
+    assert paragraph.text.split("\n")[:3] == ["A ", " B", "C"]
+    assert strip_comments("a<!--\n\n-->b\nc") == "a\n\nb\nc"
+    assert strip_comments("no comment") == "no comment"
+
+
+def test_html_block_text_keeps_its_lines() -> None:
+    block = doc("<div>\n<!-- a\nb -->\nkept\n</div>\n").blocks[0]
+    assert block.kind == "html"
+    assert (block.start, block.end) == (1, 5)
+    assert block.text.split("\n")[3] == "kept"
+
+
+def test_definition_terms_and_footnotes_are_content() -> None:
+    text = ("Term\n"                   # 1
+            ": definition\n"           # 2
+            "\n"                       # 3
+            "Body.[^1]\n"              # 4
+            "\n"                       # 5
+            "[^1]: TBD in a footnote\n"  # 6
+            "    # not a section\n")   # 7
+    document = doc(text)
+    assert [(b.kind, b.start, b.end, b.text.strip()) for b in document.blocks] == [
+        ("paragraph", 1, 1, "Term"),
+        ("paragraph", 2, 2, "definition"),
+        ("paragraph", 4, 4, "Body.[^1]"),
+        ("paragraph", 6, 6, "TBD in a footnote"),
+        ("heading", 7, 7, "not a section"),  # the continuation is dedented, like a quote's
+    ]
+    assert list(document.sections()) == []  # a heading in a footnote opens no section
+
+
+def test_blocks_under_front_matter_crlf_and_bom() -> None:
+    data = b"\xef\xbb\xbf---\r\nstatus: draft\r\n---\r\n# T\r\n\r\n## S\r\ntext\r\n"
+    #                    1            2               3      4      5    6       7
+    document = doc(data)
+    assert [(b.kind, b.start) for b in document.blocks] == [
+        ("heading", 4), ("heading", 6), ("paragraph", 7)]
+    assert outline(document.root) == ["0 '' 1-7", "  1 't' 4-7", "    2 's' 6-7"]
+    assert document.front_matter == {"status": "draft"}
+
+
+def test_empty_document() -> None:
+    document = doc("")
+    assert document.blocks == [] and document.lists == [] and document.comments == []
+    assert document.title_line == 1 and document.line_count == 1
+    assert isinstance(document.root, Section) and document.root.children == []
+
+
+def test_block_defaults() -> None:
+    block = Block("code", 3, 5, fenced=True)
+    assert block.body_start == 4
+    assert Block("code", 3, 5).body_start == 3
