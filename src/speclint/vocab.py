@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from speclint import yamlsafe
+from speclint.prefilter import Guarded
 
 
 def rules_dir() -> Path:
@@ -56,9 +57,10 @@ class Vocabulary:
 
 
 def _compile(value: Any) -> Any:
+    """Compiled and guarded by its necessary literals (speclint.prefilter)."""
     if isinstance(value, list):
-        return tuple(re.compile(item) for item in value)
-    return re.compile(value)
+        return tuple(Guarded(re.compile(item)) for item in value)
+    return Guarded(re.compile(value))
 
 
 class _LazyPatterns(dict):  # type: ignore[type-arg]
@@ -108,7 +110,7 @@ def _element(data: dict[str, Any]) -> ElementVocab:
     sources: dict[str, Any] = {k: v for k, v in data.items() if not k.endswith("headings")}
     for key, value in data.items():
         if key.endswith("headings"):
-            sources[f"_{key}"] = _alias_pattern(value)
+            sources[f"_{key}"] = _alias_pattern(value)  # titles are short: no prefilter
         elif isinstance(value, list):
             sources[f"_union_{key}"] = "|".join(_scoped(v) for v in value)
     return ElementVocab(headings, _LazyPatterns(sources), lists)
@@ -121,8 +123,8 @@ def load_vocabulary(path: str | None = None) -> Vocabulary:
     data = yamlsafe.load(file.read_text(encoding="utf-8"))
     return Vocabulary(
         elements={name: _element(spec) for name, spec in data["elements"].items()},
-        na=re.compile(data["na"]["pattern"], re.I),
+        na=Guarded(re.compile(data["na"]["pattern"], re.I)),
         na_min_words=int(data["na"]["min_reason_words"]),
-        placeholder=re.compile(data["placeholder"]),
-        mention_negated_before=re.compile(data["mention_negated_before"]),
+        placeholder=Guarded(re.compile(data["placeholder"])),
+        mention_negated_before=Guarded(re.compile(data["mention_negated_before"])),
     )
