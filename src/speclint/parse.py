@@ -94,11 +94,14 @@ class LineState(BlockState):
 
     def span_of(self, start: int, end: int) -> tuple[int, int]:
         """Line span of ``src[start:end]`` without trailing blank lines."""
-        content = len(self.src[start:end].rstrip(_BLANK_CHARS))
+        src = self.src
+        last = min(end, len(src)) - 1
+        while last >= start and src[last] in _BLANK_CHARS:  # no copy of big blocks
+            last -= 1
         first = self.line_at(start)
-        if not content:
+        if last < start:
             return first, first
-        return first, max(first, self.line_at(start + content - 1))
+        return first, max(first, self.line_at(last))
 
     def child_state(self, src: str, lazy_line_starts: Any = None) -> LineState:
         child = super().child_state(src, lazy_line_starts)

@@ -26,7 +26,9 @@ _NAVIGATION = re.compile(r"\s*(?:\[[^\]\n]*\]\(#[^)\s]*\)[\s,;|]*)+")
 def plain(text: str) -> str:
     """Light markup removal for evidence and messages."""
     text = _LINK.sub(r"\1", text) if "](" in text else text
-    return " ".join(_MARKUP.sub("", text).split())
+    if "*" in text or "_" in text or "\\" in text:
+        text = _MARKUP.sub("", text)
+    return " ".join(text.split())
 
 
 @dataclass
