@@ -45,8 +45,8 @@ def _sequence(items: list[Any]) -> set[str] | None:
         if op is C.LITERAL:
             run.append(chr(value).lower())
             continue
-        if len(run) >= 2:
-            best = _better(best, {"".join(run)})
+        if len(run) >= 2 or (run and not run[0].isalnum() and not run[0].isspace()):
+            best = _better(best, {"".join(run)})  # a lone '`' or '_' is rare in prose
         run = []
         if op is C.SUBPATTERN:
             best = _better(best, _node(list(value[3])))
