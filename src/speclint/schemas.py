@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -39,15 +40,25 @@ def _verdict_file(name: str, data: Any) -> Path | None:
 
 
 def errors(name: str, data: Any) -> list[tuple[list[Any], str]]:
-    """(path, message) for each schema violation, in a stable order; [] when valid."""
+    """(path, message) for each schema violation, in a stable order; [] when valid.
+
+    With VERDICT_DIR set, the answer for the same schema and data is remembered on disk, so
+    an unchanged configuration or front matter never imports jsonschema again.
+    """
     verdict = _verdict_file(name, data)
-    if verdict is not None and verdict.exists():
-        return []
+    if verdict is not None:
+        try:
+            return [(list(path), message)
+                    for path, message in json.loads(verdict.read_text("utf-8"))]
+        except (OSError, ValueError, TypeError):
+            pass
     found = _errors(name, data)
-    if verdict is not None and not found:
+    if verdict is not None:
         try:
             verdict.parent.mkdir(parents=True, exist_ok=True)
-            verdict.touch()
+            temporary = verdict.with_suffix(f".{os.getpid()}.tmp")
+            temporary.write_text(json.dumps(found, default=str), encoding="utf-8")
+            os.replace(temporary, verdict)
         except OSError:
             pass
     return found
