@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ from speclint.config import discover as discover_config
 from speclint.errors import UsageError
 from speclint.linter import Settings, fails, lint_bytes, lint_file
 from speclint.models import FileResult
-from speclint.report import Report, RuleMeta, get_formatter, summarise
+from speclint.report import Report, RuleMeta, render_chunks, summarise
 from speclint.ruleset import load_profile, load_rules, resolve_selector
 
 PARALLEL_MIN_FILES = 16
@@ -173,14 +174,17 @@ def _rule_meta(settings: Settings) -> dict[str, RuleMeta]:
                              r.hint) for r in settings.rules}
 
 
-def _write(text: str, output: str | None, color: bool = False) -> None:
+def _write(chunks: Iterable[str], output: str | None, color: bool = False) -> None:
+    """Write the report piece by piece to FILE or stdout."""
     if output:
         try:
-            Path(output).write_text(text, encoding="utf-8")
+            with open(output, "w", encoding="utf-8") as handle:
+                handle.writelines(chunks)
         except OSError as exc:
             raise UsageError(f"{output}: cannot write report: {exc.strerror or exc}") from None
     else:
-        click.echo(text, nl=False, color=color)
+        for chunk in chunks:
+            click.echo(chunk, nl=False, color=color)
 
 
 def run_check(options: dict[str, Any]) -> int:
@@ -214,7 +218,7 @@ def run_check(options: dict[str, Any]) -> int:
                     color=_color(options) and not options.get("output"),
                     quiet=bool(options.get("quiet")), statistics=bool(options.get("statistics")),
                     baselined=baselined)
-    _write(get_formatter(fmt)(report), options.get("output"), report.color)
+    _write(render_chunks(fmt, report), options.get("output"), report.color)
     if options.get("output"):
         from speclint.report.text_format import summary_line
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -50,6 +51,16 @@ def summarise(files: list[FileResult]) -> dict[str, int]:
         for finding in result.findings:
             counts[finding.severity + "s"] += 1
     return counts
+
+
+def render_chunks(name: str, report: Report) -> Iterator[str]:
+    """A format's output in pieces: streamed when the formatter can, else whole."""
+    module = importlib.import_module(f"speclint.report.{name}_format")
+    chunks = getattr(module, "render_chunks", None)
+    if chunks is not None:
+        yield from chunks(report)
+    else:
+        yield module.render(report)
 
 
 def get_formatter(name: str) -> Formatter:

@@ -8,6 +8,7 @@ which dominated a warm run on a large repository).
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
 from speclint.report import Report
 
@@ -16,13 +17,20 @@ def _compact(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
 
 
-def render(report: Report) -> str:
+def render_chunks(report: Report) -> Iterator[str]:
+    """The report piece by piece, so a large run never holds the whole text in memory."""
     tool = {"name": "speclint", "version": report.version}
-    lines = ["{", '  "schema_version": 1,', f'  "tool": {_compact(tool)},']
-    if report.files:
-        files = ",\n".join(f"    {_compact(result.as_dict())}" for result in report.files)
-        lines.append(f'  "files": [\n{files}\n  ],')
+    yield f'{{\n  "schema_version": 1,\n  "tool": {_compact(tool)},\n'
+    if not report.files:
+        yield '  "files": [],\n'
     else:
-        lines.append('  "files": [],')
-    lines += [f'  "summary": {_compact(report.summary)}', "}"]
-    return "\n".join(lines) + "\n"
+        yield '  "files": [\n'
+        last = len(report.files) - 1
+        for index, result in enumerate(report.files):
+            yield f"    {_compact(result.as_dict())}{',' if index < last else ''}\n"
+        yield "  ],\n"
+    yield f'  "summary": {_compact(report.summary)}\n}}\n'
+
+
+def render(report: Report) -> str:
+    return "".join(render_chunks(report))
