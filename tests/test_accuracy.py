@@ -59,4 +59,4 @@ def test_corpus_sample_agreement() -> None:
     rate, counts, misses = compare(labels, CORPUS)
     _report("corpus sample", rate, counts, misses)
     # the target is 90%; this guards against regressions below the measured level
-    assert rate >= 0.85, misses
+    assert rate >= 0.88, misses

@@ -21,7 +21,7 @@ def detect_compat(ctx: Context) -> Detection:
         text = unit.text
         deprecation = deprecations.search(text)
         notice = ev.p("notice_period").search(text) if deprecation else None
-        if guarantees.search(text) or notice:
+        if guarantees.search(text) or notice or ev.p("guarantee_idioms").search(text):
             kind = "compatibility-guarantee" if notice is None else "deprecation-policy"
             present.append(evidence(unit.line, kind, text))
         if deprecation and not notice:

@@ -40,7 +40,8 @@ def _payload_blocks(ctx: Context) -> list[Evidence]:
     found = []
     for block, _ in ctx.code_blocks:
         lang, body = _lang(block), block.text.strip()
-        looks_json = body[:1] in "{[" and re.search(r'"[\w$-]+"\s*:', body)
+        # a JSON body, possibly after an HTTP request line ("POST https://...")
+        looks_json = re.search(r"(?m)^\s*[{\[]", body) and re.search(r'"[\w$-]+"\s*:', body)
         looks_yaml = lang in _YAML_INFO and re.match(r"(?:#[^\n]*\n\s*)*[\w\"'-]+:\s", body)
         if (lang in _JSON_INFO or not lang or lang == "http") and looks_json or looks_yaml:
             found.append(evidence(block.body_start, "payload", body.split("\n")[0]))

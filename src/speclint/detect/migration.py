@@ -55,8 +55,10 @@ def _step_units(ctx: Context, sections: list[Section]) -> list[Evidence]:
 
 
 def _way_back(text: str, ev: ElementVocab) -> bool:
-    """A rollback that is offered, not one that is ruled out ("downgrade is not supported")."""
-    for match in ev.p("way_back").finditer(text):
+    """A rollback that is offered, not one that is ruled out ("downgrade is not supported")
+    or only asked about ("Can the feature be rolled back?")."""
+    answer_from = text.rfind("?") + 1  # in "Can we roll back? No." only the answer counts
+    for match in ev.p("way_back").finditer(text, answer_from):
         before, after = text[max(0, match.start() - 60):match.start()], text[match.end():]
         if not (ev.p("way_back_negated_before").search(before)
                 or ev.p("way_back_negated_after").search(after)):
