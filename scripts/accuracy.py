@@ -49,11 +49,9 @@ def compare(labels: dict, root: Path) -> tuple[float, dict, list[str]]:
     return agree / max(total, 1), counts, misses
 
 
-def main() -> int:
-    labels = yaml.safe_load(Path(sys.argv[1]).read_text("utf-8"))
-    root = Path(sys.argv[2])
-    rate, counts, misses = compare(labels, root)
-    print(f"agreement: {rate:.1%} over {len(labels)} files")
+def format_report(rate: float, counts: dict, misses: list[str], files: int) -> str:
+    """Agreement, per-element precision and recall of each state, then every disagreement."""
+    lines = [f"agreement: {rate:.1%} over {files} files"]
     for element in ELEMENTS:
         cells = []
         for state in STATES:
@@ -61,8 +59,14 @@ def main() -> int:
             p = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else 1.0
             r = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else 1.0
             cells.append(f"{state} P={p:.2f} R={r:.2f}")
-        print(f"  {element:15} " + "  ".join(cells))
-    print("\n".join(misses))
+        lines.append(f"  {element:15} " + "  ".join(cells))
+    return "\n".join(lines + misses)
+
+
+def main() -> int:
+    labels = yaml.safe_load(Path(sys.argv[1]).read_text("utf-8"))
+    rate, counts, misses = compare(labels, Path(sys.argv[2]))
+    print(format_report(rate, counts, misses, len(labels)))
     return 0
 
 

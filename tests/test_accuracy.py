@@ -16,28 +16,19 @@ ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from accuracy import compare  # noqa: E402
+from accuracy import compare, format_report  # noqa: E402
 
 
-def _report(name: str, rate: float, counts: dict, misses: list[str]) -> None:
-    print(f"\n{name}: agreement {rate:.1%}")
-    elements = sorted({e for e, _ in counts})
-    for element in elements:
-        parts = []
-        for state in ("present", "incomplete", "missing", "not-applicable"):
-            c = counts[(element, state)]
-            p = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else 1.0
-            r = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else 1.0
-            parts.append(f"{state}: P={p:.2f} R={r:.2f}")
-        print(f"  {element}: " + ", ".join(parts))
-    print("\n".join(misses))
+def _report(name: str, rate: float, counts: dict, misses: list[str], files: int) -> None:
+    print(f"\n{name}")
+    print(format_report(rate, counts, misses, files))
 
 
 def test_labelled_suite_agrees_at_least_95_percent() -> None:
     labels = yaml.safe_load((ROOT / "tests/accuracy/labels.yaml").read_text("utf-8"))
     assert len(labels) >= 40
     rate, counts, misses = compare(labels, ROOT / "tests/accuracy/cases")
-    _report("labelled suite", rate, counts, misses)
+    _report("labelled suite", rate, counts, misses, len(labels))
     assert rate >= 0.95, misses
 
 
@@ -57,6 +48,6 @@ def test_corpus_sample_agreement() -> None:
     labels = yaml.safe_load((ROOT / "tests/corpus_labels.yaml").read_text("utf-8"))
     labels = {k: {e: s for e, s in v.items() if not e.startswith("_")} for k, v in labels.items()}
     rate, counts, misses = compare(labels, CORPUS)
-    _report("corpus sample", rate, counts, misses)
+    _report("corpus sample", rate, counts, misses, len(labels))
     # the target is 90%; this guards against regressions below the measured level
     assert rate >= 0.88, misses
