@@ -124,7 +124,7 @@ def _leads_item(unit: Unit, match: re.Match[str], ev: ElementVocab) -> bool:
     """A list item that starts with the code and goes on to explain it."""
     raw = unit.block.text
     return (unit.kind == "item" and match.start() <= 4
-            and bool(re.match(r"[`*]*\s*(?::|—|–|-|\bwhen\b|\bif\b)", raw[match.end():]))
+            and bool(ev.p("entry_separator").match(raw[match.end():]))
             and bool(ev.p("error_words").search(raw[match.end():])))
 
 
