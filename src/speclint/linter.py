@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -205,18 +206,44 @@ def lint_bytes(display: str, data: bytes, settings: Settings, path: Path) -> Fil
         return problem_result(display, "internal", settings, detail)
 
 
+class FileProblem(Exception):
+    """A file that cannot be linted: ``kind`` is a problem_result kind, ``detail`` the why."""
+
+    def __init__(self, kind: str, detail: str) -> None:
+        super().__init__(detail)
+        self.kind = kind
+        self.detail = detail
+
+
+def read_spec(path: Path, limit: int) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes, else FileProblem.
+
+    Only regular files are opened (a FIFO would block, a device never ends), and never more
+    than ``limit + 1`` bytes are read, whatever the size the file system reports.
+    """
+    try:
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise FileProblem("unreadable", "it is a folder")
+        if not stat.S_ISREG(info.st_mode):
+            raise FileProblem("unreadable", "it is not a regular file")
+        if info.st_size > limit:
+            raise FileProblem("too-large", f"{info.st_size} bytes > {limit}")
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        raise FileProblem("unreadable", exc.strerror or str(exc)) from None
+    if len(data) > limit:
+        raise FileProblem("too-large", f"more than {limit} bytes")
+    return data
+
+
 def lint_file(path: Path, display: str, settings: Settings) -> FileResult:
     """Read and lint one file; unreadable or oversized files are findings."""
     try:
-        if path.is_dir():
-            return problem_result(display, "unreadable", settings, "it is a folder")
-        size = path.stat().st_size
-        if size > settings.max_file_bytes:
-            return problem_result(display, "too-large", settings,
-                                  f"{size} bytes > {settings.max_file_bytes}")
-        data = path.read_bytes()
-    except OSError as exc:
-        return problem_result(display, "unreadable", settings, exc.strerror or str(exc))
+        data = read_spec(path, settings.max_file_bytes)
+    except FileProblem as problem:
+        return problem_result(display, problem.kind, settings, problem.detail)
     return lint_bytes(display, data, settings, path)
 
 
@@ -226,4 +253,5 @@ def fails(result_findings: list[Finding], fail_on: str) -> bool:
     return any(SEVERITY_RANK[f.severity] >= SEVERITY_RANK[fail_on] for f in result_findings)
 
 
-__all__ = ["Context", "Settings", "fails", "lint_bytes", "lint_file", "lint_source"]
+__all__ = ["Context", "FileProblem", "Settings", "fails", "lint_bytes", "lint_file", "lint_source",
+           "read_spec"]

@@ -14,7 +14,15 @@ from speclint import __version__, discover
 from speclint.config import Config, glob_match, load_config
 from speclint.config import discover as discover_config
 from speclint.errors import UsageError
-from speclint.linter import Settings, fails, lint_bytes, lint_file
+from speclint.linter import (
+    FileProblem,
+    Settings,
+    fails,
+    lint_bytes,
+    lint_file,
+    problem_result,
+    read_spec,
+)
 from speclint.models import FileResult
 from speclint.report import Report, RuleMeta, render_chunks, summarise
 from speclint.ruleset import load_profile, load_rules, resolve_selector
@@ -113,10 +121,10 @@ def _lint_all(files: list[Path], settings: Settings, jobs: int,
         key = None
         if cache is not None:
             try:
-                data = path.read_bytes() if path.is_file() else None
-            except OSError:
-                data = None
-            if data is not None and len(data) <= settings.max_file_bytes:
+                data: bytes | None = read_spec(path, settings.max_file_bytes)
+            except FileProblem:
+                data = None  # lint_file turns it into a finding
+            if data is not None:
                 key = cache.key(display, data)
                 hit = cache.get(key)
                 if hit is not None:
@@ -143,7 +151,10 @@ def _lint_all(files: list[Path], settings: Settings, jobs: int,
 
 def _stdin(options: dict[str, Any], settings: Settings) -> list[FileResult]:
     name = options.get("stdin_filename") or "<stdin>"
-    data = sys.stdin.buffer.read()
+    data = sys.stdin.buffer.read(settings.max_file_bytes + 1)
+    if len(data) > settings.max_file_bytes:
+        return [problem_result(name, "too-large", settings,
+                               f"more than {settings.max_file_bytes} bytes")]
     return [lint_bytes(name, data, settings, Path(name))]
 
 

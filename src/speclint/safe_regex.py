@@ -209,6 +209,34 @@ class _Analyser:
             return alpha.all, True
         return alpha.all, True  # unknown node: assume the worst
 
+    def prefix(self, seq: Any, flags: int, limit: int = 8) -> list[int]:
+        """Character sets of the first positions every match of ``seq`` starts with.
+
+        The list stops where the shape stops being one fixed character per position (a
+        quantifier, an alternation) or at ``limit``; what follows is then unknown.
+        """
+        found: list[int] = []
+        for node in seq:
+            op, av = node
+            if len(found) >= limit:
+                break
+            if op in (C.LITERAL, C.NOT_LITERAL, C.ANY, C.IN):
+                found.append(self.node_first(node, flags)[0])
+            elif op is C.AT or op in (C.ASSERT, C.ASSERT_NOT):
+                continue
+            elif op is C.SUBPATTERN:
+                inner_flags = (flags | av[1]) & ~av[2]
+                inner = self.prefix(av[3], inner_flags, limit - len(found))
+                found += inner
+                if not _fixed(av[3]):
+                    break
+            else:
+                chars, nullable = self.node_first(node, flags)
+                if not nullable:
+                    found.append(chars)
+                break
+        return found
+
     def walk(self, seq: Any, follow: int, flags: int, repeated: bool) -> None:
         """Check every node of ``seq``; ``follow`` is what can come after the sequence."""
         after = [0] * (len(seq) + 1)
@@ -232,13 +260,10 @@ class _Analyser:
             if op is C.GROUPREF_EXISTS and av[2] is None:
                 branches = branches + [[]]
             if repeated:
-                entries = []
-                for branch in branches:
-                    chars, nullable = self.first(branch, flags)
-                    entries.append(chars | (follow if nullable else 0))
-                for i, left in enumerate(entries):
-                    for right in entries[i + 1:]:
-                        if left & right:
+                prefixes = [self.prefix(branch, flags) for branch in branches]
+                for i, left in enumerate(prefixes):
+                    for right in prefixes[i + 1:]:
+                        if _compatible(left, right):
                             raise _Danger("alternatives under a quantifier can match the same "
                                           "text, as in (a|a)* or (a|ab)+")
             for branch in branches:
@@ -254,6 +279,22 @@ class _Analyser:
                 raise _Danger("a repeated group can match the empty string, as in (a*)*")
             inner_follow = (body_chars | follow) if again else follow
             self.walk(body, inner_follow, flags, repeated or again)
+
+
+def _fixed(seq: Any) -> bool:
+    """One character per position, nothing optional (so a prefix of it is exact)."""
+    for op, av in seq:
+        if op is C.SUBPATTERN:
+            if not _fixed(av[3]):
+                return False
+        elif op not in (C.LITERAL, C.NOT_LITERAL, C.ANY, C.IN, C.AT, C.ASSERT, C.ASSERT_NOT):
+            return False
+    return True
+
+
+def _compatible(left: list[int], right: list[int]) -> bool:
+    """Can two alternatives start the same way (one may be a prefix of the other)?"""
+    return all(a & b for a, b in zip(left, right, strict=False))
 
 
 def _has_repeat(seq: Any) -> bool:
@@ -305,13 +346,13 @@ def danger(pattern: str, flags: int = 0) -> str | None:
         marked = sre_parse.parse(_mark_alternatives(pattern), flags)
     except (re.error, RecursionError, OverflowError):
         marked = parsed
-    alphabet = _Alphabet(_codepoints(marked, set()))
     try:
+        alphabet = _Alphabet(_codepoints(marked, set()))
         _Analyser(alphabet).walk(marked, 0, marked.state.flags, False)
     except _Danger as exc:
         return str(exc)
     except RecursionError:
-        return "the pattern is nested too deeply"
+        raise PatternError("the pattern is nested too deeply") from None
     return None
 
 
@@ -485,16 +526,34 @@ class UserPattern:
         else:
             self._regex = re.compile(pattern, flags)
 
-    def search(self, text: str) -> Any:
-        return self._regex.search(text)
+    @property
+    def groups(self) -> int:
+        return int(self._regex.groups)
 
-    def finditer(self, text: str) -> Iterator[Any]:
+    def search(self, text: str, pos: int = 0, endpos: int | None = None) -> Any:
+        return self._regex.search(text, pos, len(text) if endpos is None else endpos)
+
+    def match(self, text: str, pos: int = 0, endpos: int | None = None) -> Any:
+        return self._regex.match(text, pos, len(text) if endpos is None else endpos)
+
+    def fullmatch(self, text: str, pos: int = 0, endpos: int | None = None) -> Any:
+        return self._regex.fullmatch(text, pos, len(text) if endpos is None else endpos)
+
+    def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[Any]:
         last = None
-        for match in self._regex.finditer(text):
+        for match in self._regex.finditer(text, pos, len(text) if endpos is None else endpos):
             span = match.span()
             if span != last:  # RE2's finditer can repeat an empty match
                 last = span
                 yield match
+
+    def findall(self, text: str, pos: int = 0, endpos: int | None = None) -> list[Any]:
+        found = []
+        for match in self.finditer(text, pos, endpos):
+            groups = match.groups("")
+            found.append(match.group() if not groups else groups[0] if len(groups) == 1
+                         else groups)
+        return found
 
     def __repr__(self) -> str:
         return f"UserPattern({self.pattern!r}, engine={self.engine!r})"
@@ -516,7 +575,8 @@ def compile_user(pattern: str, ignore_case: bool = False, engine: str | None = N
     flags = re.I if ignore_case else 0
     problem = danger(pattern, flags)
     if problem:
-        raise PatternError(f"pattern {pattern!r} can backtrack catastrophically: {problem}")
+        shown = pattern if len(pattern) <= 60 else pattern[:57] + "..."
+        raise PatternError(f"pattern {shown!r} can backtrack catastrophically: {problem}")
     return UserPattern(pattern, flags, engine or ENGINE)
 
 

@@ -12,6 +12,7 @@ means every rule. Directives are read only from HTML comments outside code block
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from speclint.models import Finding
@@ -60,24 +61,83 @@ def _covers(selector: str, finding: Finding) -> bool:
     return selector == ALL or selector in (finding.code, finding.rule, finding.element)
 
 
-def target_line(lines: list[str], line: int) -> int:
+def target_line(lines: list[str], line: int, memo: dict[int, int] | None = None) -> int:
     """The line a disable-next-line ending on ``line`` applies to: the next line that is not blank
-    and not only a comment (so stacked directives all reach the same line)."""
+    and not only a comment (so stacked directives all reach the same line).
+
+    ``memo`` shares the scan between directives, so stacked directives cost linear time.
+    """
+    memo = {} if memo is None else memo
     index = line  # 0-based index of the line after ``line``
-    while index < len(lines) and (not lines[index].strip()
-                                  or _WHOLE_COMMENT.fullmatch(lines[index])):
+    passed = []
+    while (index < len(lines) and index not in memo
+           and (not lines[index].strip() or _WHOLE_COMMENT.fullmatch(lines[index]))):
+        passed.append(index)
         index += 1
-    return index + 1
+    target = memo.get(index, index + 1)
+    for skipped in passed:
+        memo[skipped] = target
+    return target
+
+
+class _Index:
+    """Directives indexed by selector and line, so each finding is looked up in log time."""
+
+    def __init__(self, directives: list[Directive], lines: list[str]) -> None:
+        self.order = {id(d): n for n, d in enumerate(directives)}
+        self.whole_file: dict[str, list[Directive]] = {}
+        self.next_line: dict[int, list[Directive]] = {}
+        self.ranges: dict[str, tuple[list[int], list[Directive]]] = {}
+        memo: dict[int, int] = {}
+        for directive in directives:
+            selectors = directive.selectors or [ALL]
+            if directive.kind == "disable-next-line":
+                target = target_line(lines, directive.end_line or directive.line, memo)
+                self.next_line.setdefault(target, []).append(directive)
+            for selector in dict.fromkeys(selectors):
+                if directive.kind == "disable-file":
+                    self.whole_file.setdefault(selector, []).append(directive)
+                elif directive.kind in ("disable", "enable"):
+                    starts, found = self.ranges.setdefault(selector, ([], []))
+                    starts.append(directive.line)
+                    found.append(directive)
+
+    def suppressor(self, finding: Finding) -> tuple[Directive | None, str]:
+        """The directive (and its selector) that hides ``finding``, or (None, '').
+
+        A disable-file or a disable-next-line aimed at the finding's line wins (the first in
+        file order); otherwise the last disable/enable before the line that names the finding
+        decides.
+        """
+        keys = dict.fromkeys((ALL, finding.code, finding.rule, finding.element))
+        direct = [d for key in keys for d in self.whole_file.get(key, [])[:1]]
+        direct += [d for d in self.next_line.get(finding.line, [])
+                   if any(_covers(s, finding) for s in d.selectors or [ALL])]
+        if direct:
+            return _with_selector(min(direct, key=lambda d: self.order[id(d)]), finding)
+        latest: Directive | None = None
+        for key in keys:
+            starts, found = self.ranges.get(key, ([], []))
+            index = bisect_left(starts, finding.line) - 1
+            if index >= 0 and (latest is None
+                               or self.order[id(found[index])] > self.order[id(latest)]):
+                latest = found[index]
+        if latest is None or latest.kind != "disable":
+            return None, ""
+        return _with_selector(latest, finding)
+
+
+def _with_selector(directive: Directive, finding: Finding) -> tuple[Directive, str]:
+    return directive, next(s for s in directive.selectors or [ALL] if _covers(s, finding))
 
 
 def apply(findings: list[Finding], directives: list[Directive], lines: list[str],
           known: set[str]) -> Outcome:
     """Drop suppressed findings; report unknown, unused and reason-less directives."""
     kept, suppressed = [], 0
-    targets = {id(d): target_line(lines, d.end_line or d.line) for d in directives
-               if d.kind == "disable-next-line"}
+    index = _Index(directives, lines)
     for finding in findings:
-        directive, selector = _suppressor(finding, directives, targets)
+        directive, selector = index.suppressor(finding)
         if directive is None:
             kept.append(finding)
         else:
@@ -96,21 +156,3 @@ def apply(findings: list[Finding], directives: list[Directive], lines: list[str]
         if directive.reason is None:
             problems.append(("no-reason", directive, " ".join(directive.selectors) or ALL))
     return Outcome(kept, suppressed, problems)
-
-
-def _suppressor(finding: Finding, directives: list[Directive],
-                targets: dict[int, int]) -> tuple[Directive | None, str]:
-    """The directive (and its selector) that hides ``finding``, or (None, '')."""
-    active: tuple[Directive | None, str] = (None, "")
-    for directive in directives:
-        matching = [s for s in directive.selectors or [ALL] if _covers(s, finding)]
-        if not matching:
-            continue
-        if directive.kind == "disable-file":
-            return directive, matching[0]
-        if directive.kind == "disable-next-line":
-            if targets[id(directive)] == finding.line:
-                return directive, matching[0]
-        elif directive.line < finding.line:
-            active = (directive, matching[0]) if directive.kind == "disable" else (None, "")
-    return active

@@ -1,4 +1,12 @@
-"""The one way speclint reads YAML: the safe (C) loader, with an alias budget."""
+"""The one way speclint reads YAML: the safe (C) loader, with an alias budget.
+
+Only ``CSafeLoader`` (or the pure-Python ``SafeLoader`` where libyaml is missing) is used, so
+``!!python/...`` tags are rejected, never run. Before any Python object is built, the node graph
+is checked: more than ``MAX_ALIASES`` alias uses, a recursive alias, or aliases that would
+expand the document by more than ``MAX_EXPANSION`` nodes are refused. An alias bomb is cheap to
+build (the aliases share objects) but anything that walks it (schema validation, ``repr`` in an
+error message) would run for ever, so it must never reach the rest of speclint.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +16,7 @@ import yaml
 
 SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_ALIASES = 100
+MAX_EXPANSION = 10_000  # nodes that aliases may add, counted as if every alias were copied
 
 
 class YamlError(ValueError):
@@ -18,23 +27,68 @@ class YamlError(ValueError):
         self.line = line
 
 
-def _count_aliases(text: str) -> int:
-    """Count alias events (``*name``) without building the document."""
-    count = 0
-    for event in yaml.parse(text, Loader=SafeLoader):
-        if isinstance(event, yaml.AliasEvent):
-            count += 1
-            if count > MAX_ALIASES:
-                break
-    return count
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
+
+
+def check_aliases(root: yaml.Node | None) -> None:
+    """Raise YamlError for alias bombs and recursive aliases in a composed node graph.
+
+    Iterative, so deep nesting cannot exhaust the Python stack; linear in the number of
+    distinct nodes whatever the aliases would expand to.
+    """
+    if root is None:
+        return
+    size: dict[int, int] = {}  # id(node) -> node count with aliases expanded
+    open_nodes: set[int] = set()  # on the current path: reaching one again is a cycle
+    aliases = 0
+    distinct = 0
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            open_nodes.discard(key)
+            size[key] = 1 + sum(size[id(child)] for child in _children(node))
+            continue
+        if key in open_nodes:
+            raise YamlError("YAML has a recursive alias", node.start_mark.line + 1)
+        if key in size:
+            aliases += 1
+            if aliases > MAX_ALIASES:
+                raise YamlError(f"YAML uses more than {MAX_ALIASES} aliases "
+                                "(possible alias bomb)", node.start_mark.line + 1)
+            continue
+        distinct += 1
+        open_nodes.add(key)
+        size[key] = 0  # placeholder: seen, not finished
+        stack.append((node, True))
+        for child in reversed(_children(node)):
+            child_key = id(child)
+            if child_key in open_nodes:
+                raise YamlError("YAML has a recursive alias", child.start_mark.line + 1)
+            stack.append((child, False))
+    if size[id(root)] - distinct > MAX_EXPANSION:
+        raise YamlError(f"YAML aliases expand to {size[id(root)]} nodes "
+                        "(possible alias bomb)", root.start_mark.line + 1)
 
 
 def load(text: str) -> Any:
     """Parse one YAML document safely; raise YamlError with a line on failure."""
     try:
-        if "*" in text and "&" in text and _count_aliases(text) > MAX_ALIASES:
-            raise YamlError(f"YAML uses more than {MAX_ALIASES} aliases (possible alias bomb)")
-        return yaml.load(text, Loader=SafeLoader)  # noqa: S506 - SafeLoader/CSafeLoader only
+        loader = SafeLoader(text)
+        try:
+            node = loader.get_single_node()
+            check_aliases(node)
+            return loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
+    except YamlError:
+        raise
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None

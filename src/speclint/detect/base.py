@@ -19,8 +19,8 @@ _MARKUP = re.compile(
     r"\*{1,3}(?=\S)|(?<=\S)\*{1,3}|(?<!\w)_{1,3}(?=\S)|(?<=\S)_{1,3}(?!\w)"
     r"|\\(?=[\\`*_{}\[\]()#+\-.!|])")
 
-_LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\s]*(?:\s+\"[^\"]*\")?\)")
-_NAVIGATION = re.compile(r"\s*(?:\[[^\]\n]*\]\(#[^)\s]*\)[\s,;|]*)+")
+_LINK = re.compile(r"!?\[([^\[\]\n]*)\]\([^()\s]*(?:\s+\"[^\"]*\")?\)")
+_NAVIGATION = re.compile(r"\s*(?:\[[^\[\]\n]*\]\(#[^()\s]*\)[\s,;|]*)+")
 
 
 def plain(text: str) -> str:
@@ -70,12 +70,15 @@ def _sentences(block: Block) -> Iterator[tuple[int, str]]:
     """Split a paragraph into sentences, each with its first file line."""
     text = block.text
     offset = 0
+    counted, line = 0, block.start  # newlines counted up to ``counted``, so linear overall
     for piece in _SENTENCE_END.split(text):
         start = text.find(piece, offset) if piece else offset
         offset = start + len(piece)
         if piece.strip():
             lead = len(piece) - len(piece.lstrip())
-            yield block.start + text.count("\n", 0, start + lead), piece.strip()
+            line += text.count("\n", counted, start + lead)
+            counted = start + lead
+            yield line, piece.strip()
 
 
 class Context:
@@ -86,6 +89,16 @@ class Context:
         self.vocab = vocab
         # a bare "N/A" (no reason): incomplete, unless the element is present elsewhere
         self.bare_na: dict[str, Detection] = {}
+        self._block_hits: dict[tuple[int, int], bool] = {}
+
+    def block_has(self, pattern: re.Pattern[str], block: Block) -> bool:
+        """Does ``pattern`` occur in the block's text? Asked once per block, however many
+        sentences the block holds."""
+        key = (id(pattern), id(block))
+        hit = self._block_hits.get(key)
+        if hit is None:
+            hit = self._block_hits[key] = pattern.search(block.text) is not None
+        return hit
 
     @cached_property
     def units(self) -> list[Unit]:
@@ -136,7 +149,7 @@ class Context:
             if match and self.vocab.mention_negated_before.search(
                     unit.text[max(0, match.start() - 40):match.start()]):
                 match = None
-            if match or (other is not None and other.search(unit.block.text)):
+            if match or (other is not None and self.block_has(other, unit.block)):
                 found.append(evidence(unit.line, kind, unit.text))
         return found
 
@@ -227,8 +240,23 @@ def quoted(text: str, start: int, end: int) -> bool:
             and end < len(text) and text[end] in _CLOSE_QUOTES)
 
 
-def in_sections(line: int, sections: Iterable[Section]) -> bool:
-    return any(s.start <= line <= s.end for s in sections)
+class LineSpans:
+    """The lines covered by some sections; ``line in spans`` costs log time, so a detector
+    can ask for every unit of a huge file."""
+
+    def __init__(self, sections: Iterable[Section]) -> None:
+        merged: list[list[int]] = []
+        for section in sorted(sections, key=lambda s: s.start):
+            if merged and section.start <= merged[-1][1] + 1:
+                merged[-1][1] = max(merged[-1][1], section.end)
+            else:
+                merged.append([section.start, section.end])
+        self._starts = [start for start, _ in merged]
+        self._ends = [end for _, end in merged]
+
+    def __contains__(self, line: int) -> bool:
+        index = bisect_right(self._starts, line) - 1
+        return index >= 0 and line <= self._ends[index]
 
 
 def evidence(line: int, kind: str, text: str) -> Evidence:

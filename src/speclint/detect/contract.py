@@ -41,7 +41,7 @@ def _payload_blocks(ctx: Context) -> list[Evidence]:
     for block, _ in ctx.code_blocks:
         lang, body = _lang(block), block.text.strip()
         # a JSON body, possibly after an HTTP request line ("POST https://...")
-        looks_json = re.search(r"(?m)^\s*[{\[]", body) and re.search(r'"[\w$-]+"\s*:', body)
+        looks_json = re.search(r"(?m)^[ \t]*[{\[]", body) and re.search(r'"[\w$-]+"\s*:', body)
         looks_yaml = lang in _YAML_INFO and re.match(r"(?:#[^\n]*\n\s*)*[\w\"'-]+:\s", body)
         if (lang in _JSON_INFO or not lang or lang == "http") and looks_json or looks_yaml:
             found.append(evidence(block.body_start, "payload", body.split("\n")[0]))
@@ -77,7 +77,7 @@ def detect_api(ctx: Context) -> Detection:
     shapes = list(signatures) + _payload_blocks(ctx)
     shapes += _search_code(ctx, ev.many("shape_code"), "schema")
     shapes += [evidence(u.line, "inline-payload", u.text) for u in ctx.units
-               if u.kind != "row" and ev.p("json_inline").search(u.block.text)]
+               if u.kind != "row" and ctx.block_has(ev.p("json_inline"), u.block)]
     shapes += _field_tables(ctx, ev.p("field_table_name"), ev.p("field_table_type"),
                             "field-table")
     if operations and shapes:

@@ -9,10 +9,10 @@ from speclint.detect.base import (
     Context,
     Detection,
     Issue,
+    LineSpans,
     Unit,
     decide,
     evidence,
-    in_sections,
     not_applicable,
 )
 from speclint.document import Section
@@ -131,8 +131,9 @@ def _leads_item(unit: Unit, match: re.Match[str], ev: ElementVocab) -> bool:
 def collect_entries(ctx: Context, sections: list[Section]) -> list[Entry]:
     ev = ctx.vocab.elements["error-codes"]
     entries: list[Entry] = []
+    covered = LineSpans(sections)
     for unit in ctx.units:
-        inside = in_sections(unit.line, sections)
+        inside = unit.line in covered
         if unit.kind == "row":
             entries += _row_entries(unit, ev, inside)
         elif unit.kind in ("sentence", "item"):

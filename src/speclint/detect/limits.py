@@ -6,9 +6,9 @@ from speclint.detect.base import (
     Context,
     Detection,
     Issue,
+    LineSpans,
     decide,
     evidence,
-    in_sections,
     not_applicable,
 )
 from speclint.models import Evidence
@@ -24,10 +24,11 @@ def detect_limits(ctx: Context) -> Detection:
     attempts: list[Evidence] = []
     issues: list[Issue] = []
     limit_units = []
+    covered = LineSpans(sections)
     for unit in ctx.units:
         if unit.kind == "heading":
             continue
-        inside = in_sections(unit.line, sections)
+        inside = unit.line in covered
         rate = ev.p("rate").search(unit.text)
         if rate and (inside or ev.p("context").search(unit.text)):
             present.append(evidence(unit.line, "limit-per-window", unit.text))

@@ -6,9 +6,9 @@ from speclint.detect.base import (
     Context,
     Detection,
     Issue,
+    LineSpans,
     decide,
     evidence,
-    in_sections,
     not_applicable,
 )
 from speclint.document import Section
@@ -19,10 +19,11 @@ from speclint.vocab import ElementVocab
 def _ordered_lists(ctx: Context, sections: list[Section]) -> list[Evidence]:
     """Ordered lists of two or more items inside a migration section, or next to its words."""
     found = []
+    covered = LineSpans(sections)
     for info in ctx.doc.lists:
         if not info.ordered or len(info.item_lines) < 2:
             continue
-        if in_sections(info.start, sections) or _context_near(ctx, info.start, info.end):
+        if info.start in covered or _context_near(ctx, info.start, info.end):
             found.append(evidence(info.start, "ordered-steps",
                                   f"{len(info.item_lines)} ordered steps"))
     return found + _step_units(ctx, sections)
@@ -41,15 +42,16 @@ def _step_units(ctx: Context, sections: list[Section]) -> list[Evidence]:
     """'Step N' / 'Phase N' text and phase tables in migration context."""
     ev = ctx.vocab.elements["migration-plan"]
     found = []
+    covered = LineSpans(sections)
     step_lines = [u for u in ctx.units if ev.p("step_text").search(u.text)
-                  and (in_sections(u.line, sections) or ev.p("context").search(u.text))]
+                  and (u.line in covered or ev.p("context").search(u.text))]
     if len(step_lines) >= 2 or any(len(ev.p("step_text").findall(u.text)) >= 2
                                    for u in step_lines):
         found.append(evidence(step_lines[0].line, "step-text", step_lines[0].text))
     for block, _ in ctx.tables:
         header = block.rows[0].cells if block.rows and block.rows[0].header else []
         if (any(ev.p("step_table").match(h.strip("*_` ").lower()) for h in header)
-                and len(block.rows) > 2 and in_sections(block.start, sections)):
+                and len(block.rows) > 2 and block.start in covered):
             found.append(evidence(block.start, "phase-table", " | ".join(header)))
     return found
 
@@ -85,11 +87,11 @@ def detect_migration(ctx: Context) -> Detection:
     na = not_applicable(ctx, "migration-plan", sections)
     if na:
         return na
-    context = sections + back_sections
+    context = LineSpans(sections + back_sections)
     steps = _ordered_lists(ctx, sections) + _stage_sections(ctx, sections)
     way_back = [evidence(u.line, "way-back", u.text) for u in ctx.units
                 if u.kind != "heading" and _way_back(u.text, ev)
-                and (in_sections(u.line, context) or ev.p("context").search(u.text))]
+                and (u.line in context or ev.p("context").search(u.text))]
     if steps and way_back:
         return decide("migration-plan", steps[:3] + way_back[:2], [], sections)
     attempts = steps + way_back + [evidence(u.line, "migration-mention", u.text)
