@@ -64,7 +64,8 @@ class TimedPattern:
 
     def __init__(self, name: str, pattern: re.Pattern[str]) -> None:
         self._name, self._pattern = name, pattern
-        self.pattern, self.flags, self.groups = pattern.pattern, pattern.flags, pattern.groups
+        compiled = getattr(pattern, "regex", pattern)  # a prefilter.Guarded wraps the regex
+        self.pattern, self.flags, self.groups = pattern.pattern, compiled.flags, compiled.groups
 
     def _run(self, method: str, *args: Any) -> Any:
         start = time.perf_counter()
@@ -105,7 +106,7 @@ def _wrap_patterns() -> None:
         # patterns may be compiled lazily: ask for every known one so that all get wrapped
         for key in list(getattr(ev.patterns, "sources", ev.patterns)):
             value = ev.patterns[key]
-            if not isinstance(value, (re.Pattern, tuple)):
+            if not isinstance(value, (re.Pattern, tuple)) and not hasattr(value, "regex"):
                 continue
             name = f"{element}.{key}"
             if isinstance(value, tuple):

@@ -11,7 +11,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from speclint import safe_regex, yamlsafe
@@ -396,24 +396,44 @@ def _yaml_errors(text: str, first_line: int) -> Iterator[Hit]:
 
 
 def _schema_errors(text: str, first_line: int, lang: str) -> Iterator[Hit]:
+    problem = _schema_problem(text, lang)
+    if problem:
+        yield Hit(first_line, fields={"detail": problem})
+
+
+@lru_cache(maxsize=512)
+def _schema_problem(text: str, lang: str) -> str | None:
+    """What is wrong with a JSON Schema block, or None. Cached: checking a schema against its
+    meta-schema costs milliseconds, and specs repeat their schemas."""
     try:
         data = json.loads(text) if lang.startswith("json") and lang != "json-schema" else \
             yamlsafe.load(text)
     except (ValueError, RecursionError):
-        return
+        return None
     if not isinstance(data, dict) or not ("$schema" in data or lang in ("jsonschema",
                                                                         "json-schema")):
-        return
-    from jsonschema.exceptions import SchemaError
+        return None
     from jsonschema.validators import validator_for
 
     try:
-        validator_for(data, default=_default_validator()).check_schema(data)
-    except SchemaError as exc:
-        path = ".".join(str(p) for p in exc.path) or "schema"
-        yield Hit(first_line, fields={"detail": f"{path}: {exc.message}"})
+        meta = _meta_validator(validator_for(data, default=_default_validator()))
+        error = next(meta.iter_errors(data), None)  # the first, as check_schema reports
     except RecursionError:
-        yield Hit(first_line, fields={"detail": "schema nesting is too deep"})
+        return "schema nesting is too deep"
+    if error is None:
+        return None
+    path = ".".join(str(p) for p in error.path) or "schema"
+    return f"{path}: {error.message}"
+
+
+@cache
+def _meta_validator(cls: Any) -> Any:
+    """A validator for a draft's meta-schema, built once (what ``check_schema`` rebuilds on
+    every call)."""
+    from jsonschema.validators import validator_for
+
+    meta = validator_for(cls.META_SCHEMA, default=cls)
+    return meta(cls.META_SCHEMA, format_checker=meta.FORMAT_CHECKER)
 
 
 def _default_validator() -> Any:
