@@ -26,7 +26,6 @@ back in line order. Footnote definitions, which mistune keeps only as text, beco
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from typing import Any
 
 import mistune
@@ -40,21 +39,26 @@ Token = dict[str, Any]
 
 # what mistune's BLANK_LINE pattern treats as an empty line
 _BLANK_CHARS = " \t\v\f\n"
+_INDENT_CHARS = (" ", "\t")
+# block rules that always add one token for the line where they match
+_ONE_LINE_RULES = frozenset(["blank_line", "atx_heading"])
 _LIST_MARKER = re.compile(r"[ \t]*(?:[*+-]|\d{1,9}[.)])([^\n]*)")
 _QUOTE_LAZY_BREAKS = ["blank_line", "thematic_break", "fenced_code", "list", "block_html"]
-_WHITESPACE_LINE = re.compile(r"^[ \t]+$", re.M)
+# a line of only spaces and tabs, from the newline before it (faster than ^...$ with re.M)
+_WHITESPACE_LINE = re.compile(r"\n[ \t]+(?=\n)")
 _FOOTNOTE_MARK = re.compile(r" {0,4}\[\^(?:[^\\\[\]\s]|\\.)+\]:")
 
 
 class _Frame:
     """A container being parsed on a state (innermost last)."""
 
-    __slots__ = ("kind", "line", "items", "cut")
+    __slots__ = ("kind", "line", "pos", "items", "cut")
 
-    def __init__(self, kind: str, line: int) -> None:
+    def __init__(self, kind: str, line: int, pos: int) -> None:
         self.kind = kind  # "block_quote" or "list"
-        self.line = line  # quote: its first line; list: the marker line of the next item
-        self.items: list[int] = []  # list: marker line of each item so far
+        self.line = line  # quote: its first line (lists do not use it)
+        self.pos = pos  # list: offset where the marker line of the next item starts
+        self.items: list[int] = []  # list: offset of the marker line of each item so far
         self.cut: int | None = None  # offset of a block that cut this container short
 
 
@@ -64,33 +68,26 @@ class LineState(BlockState):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.line0 = 1
-        self._newlines: list[int] | None = None
+        self._pos = 0  # line_at's bookmark: an offset and the newlines before it
+        self._count = 0
         self._frames: list[_Frame] = []
 
     def process(self, src: str) -> None:
         super().process(src)
-        self._newlines = None
+        self._pos = self._count = 0
 
     def line_at(self, pos: int) -> int:
-        """File line of character offset ``pos`` in this state's source."""
-        if self._newlines is None:
-            self._newlines = [m.start() for m in re.finditer("\n", self.src)]
-        return self.line0 + bisect_right(self._newlines, pos - 1)
+        """File line of character offset ``pos`` in this state's source.
 
-    def line_text(self, line: int) -> str:
-        """The text of file line ``line`` as this state sees it (markers already removed)."""
-        begin = self.offset_of_line(line)
-        newlines = self._newlines or []
-        index = line - self.line0
-        end = newlines[index] if index < len(newlines) else len(self.src)
-        return self.src[begin:end]
-
-    def offset_of_line(self, line: int) -> int:
-        """Offset in this state's source where file line ``line`` starts."""
-        self.line_at(0)
-        newlines = self._newlines or []
-        index = line - self.line0
-        return newlines[index - 1] + 1 if 0 < index <= len(newlines) else 0
+        Counts newlines from the previous answer: the parser mostly moves forward, so
+        this needs no table of line starts (most child states ask only a few times).
+        """
+        if pos >= self._pos:
+            count = self._count + self.src.count("\n", self._pos, pos)
+        else:
+            count = self._count - self.src.count("\n", pos, self._pos)
+        self._pos, self._count = pos, count
+        return self.line0 + count
 
     def span_of(self, start: int, end: int) -> tuple[int, int]:
         """Line span of ``src[start:end]`` without trailing blank lines."""
@@ -99,9 +96,9 @@ class LineState(BlockState):
         while last >= start and src[last] in _BLANK_CHARS:  # no copy of big blocks
             last -= 1
         first = self.line_at(start)
-        if last < start:
+        if last <= start:
             return first, first
-        return first, max(first, self.line_at(last))
+        return first, self.line_at(last)
 
     def child_state(self, src: str, lazy_line_starts: Any = None) -> LineState:
         child = super().child_state(src, lazy_line_starts)
@@ -112,24 +109,26 @@ class LineState(BlockState):
         elif frame.kind == "block_quote":
             child.line0 = frame.line
         else:
-            line = frame.line
-            frame.items.append(line)
-            marker = _LIST_MARKER.match(self.line_text(line))
+            pos = frame.pos
+            frame.items.append(pos)
+            end = self.src.find("\n", pos)
+            marker = _LIST_MARKER.match(self.src, pos, len(self.src) if end < 0 else end)
             # mistune drops a marker line that holds nothing but the marker
-            child.line0 = line + (1 if marker and not marker.group(1).strip() else 0)
+            child.line0 = self.line_at(pos) + (1 if marker and not marker.group(1).strip() else 0)
             # if another item follows, the cursor sits just past its marker line
-            frame.line = self.line_at(self.cursor - 1)
+            frame.pos = _line_start(self.src, self.cursor - 1)
         return child
 
     def add_paragraph(self, text: str) -> None:
-        last = self.last_token()
-        merging = last is not None and last["type"] == "paragraph"
-        super().add_paragraph(text)
         start, end = self.span_of(self.cursor, self.cursor + len(text))
-        token = self.tokens[-1]
-        if not merging or "_start" not in token:
-            token["_start"] = start
-        token["_end"] = max(end, token.get("_end", end))
+        tokens = self.tokens
+        token = tokens[-1] if tokens else None
+        if token is not None and token["type"] == "paragraph":
+            token["text"] += text
+            token.setdefault("_start", start)
+            token["_end"] = max(end, token.get("_end", end))
+        else:
+            tokens.append({"type": "paragraph", "text": text, "_start": start, "_end": end})
 
     def append_paragraph(self) -> int | None:
         start = self.cursor
@@ -141,6 +140,11 @@ class LineState(BlockState):
         return pos
 
 
+def _line_start(src: str, pos: int) -> int:
+    """Offset where the line holding offset ``pos`` starts."""
+    return src.rfind("\n", 0, max(pos, 0)) + 1
+
+
 class LineBlockParser(mistune.BlockParser):
     """Block parser that stamps ``_start``/``_end`` file lines on every token."""
 
@@ -148,28 +152,40 @@ class LineBlockParser(mistune.BlockParser):
 
     def parse_method(self, m: re.Match[str], state: LineState) -> int | None:  # type: ignore[override]
         rule = m.lastgroup
+        assert rule
         start = m.start()
-        before = len(state.tokens)
-        last = state.tokens[-1] if before else None
-        last_type = last["type"] if last is not None else None
+        tokens = state.tokens
         frames = state._frames
+        if rule in _ONE_LINE_RULES:
+            # the commonest rules: one new token, on the line where the match starts
+            end_pos = self._methods[rule](m, state)
+            tokens[-1]["_start"] = tokens[-1]["_end"] = state.line_at(start)
+            if frames and frames[-1].cut is None:
+                frames[-1].cut = start  # see below
+            return end_pos
+        before = len(tokens)
+        # a setext underline turns the paragraph before it into the heading
+        last = tokens[-1] if before and rule == "setex_heading" else None
+        last_type = last["type"] if last is not None else None
         frame: _Frame | None = None
-        if rule in ("block_quote", "list"):
-            frame = _Frame(rule, state.line_at(start))
+        if rule == "block_quote":
+            frame = _Frame(rule, state.line_at(start), start)
+        elif rule == "list":
+            frame = _Frame(rule, 0, _line_start(state.src, start))
+        if frame is not None:
             frames.append(frame)
             try:
-                end_pos = super().parse_method(m, state)
+                end_pos = self._methods[rule](m, state)
             finally:
                 frames.pop()
         elif rule == "def_list":
             end_pos = self._parse_def_list(m, state)
         else:
-            end_pos = super().parse_method(m, state)
+            end_pos = self._methods[rule](m, state)
         if end_pos and frames and frames[-1].cut is None:
             # parsed while an enclosing container was collecting its lines: it cuts it short
             frames[-1].cut = start
-        if rule == "setex_heading" and last is not None and last_type == "paragraph" \
-                and last["type"] == "heading":
+        if last is not None and last_type == "paragraph" and last["type"] == "heading":
             last["_end"] = state.line_at(start)  # the underline
         elif rule == "ref_footnote" and end_pos:
             _record_footnote(self, m, state)
@@ -213,8 +229,10 @@ class LineBlockParser(mistune.BlockParser):
         return end_pos
 
     def _parse_indent_code_fast(self, state: LineState) -> int | None:  # type: ignore[override]
-        before = len(state.tokens)
         start = state.cursor
+        if state.src[start:start + 1] not in _INDENT_CHARS:
+            return None  # an indented code line starts with a space or a tab
+        before = len(state.tokens)
         end_pos = super()._parse_indent_code_fast(state)
         if end_pos is not None:
             _stamp(state, before, start, end_pos, None)
@@ -241,16 +259,16 @@ def _stamp(state: LineState, before: int, start: int, end_pos: int | None,
             _stamp_list_items(state, token, frame.items, end_pos)
 
 
-def _stamp_list_items(state: LineState, token: Token, item_lines: list[int],
+def _stamp_list_items(state: LineState, token: Token, item_starts: list[int],
                       end_pos: int) -> None:
     """An item runs from its marker line to the line before the next item's marker.
 
     (Its last child may end earlier: link reference definitions leave no token.)
     """
-    offsets = [state.offset_of_line(line) for line in item_lines] + [end_pos]
-    for index, item in enumerate(token["children"][:len(item_lines)]):
-        first, last = state.span_of(offsets[index], max(offsets[index], offsets[index + 1]))
-        item["_start"], item["_end"] = item_lines[index], max(first, last)
+    offsets = [*item_starts, end_pos]
+    for index, item in enumerate(token["children"][:len(item_starts)]):
+        item["_start"], item["_end"] = state.span_of(
+            offsets[index], max(offsets[index], offsets[index + 1]))
 
 
 def _previous_paragraph(state: LineState) -> Token | None:
@@ -343,7 +361,7 @@ def parse_blocks(body: str, first_line: int) -> list[Token]:
         body += "\n"
     # CommonMark: a line of spaces and tabs is a blank line; mistune takes one of 4+ spaces
     # for indented code (a whitespace "code block" after a heading, two paragraphs merged)
-    body = _WHITESPACE_LINE.sub("", body)
+    body = _WHITESPACE_LINE.sub("\n", "\n" + body)[1:]  # the first line has a newline before it
     state.process(body)
     _MARKDOWN.block.parse(state)
     tokens = state.tokens + state.env.get("speclint_footnotes", [])
@@ -360,14 +378,23 @@ def _fill_child_spans(tokens: list[Token], parent: Token | None = None) -> None:
     appended at the end and move to their place.
     """
     if parent is not None and "_start" in parent:
+        start, end = parent["_start"], parent["_end"]
         for token in tokens:
-            token.setdefault("_start", parent["_start"])
-            token.setdefault("_end", parent["_end"])
-    tokens.sort(key=lambda token: token.get("_start", 0))  # stable: ties keep parse order
+            if "_start" not in token:
+                token["_start"] = start
+            if "_end" not in token:
+                token["_end"] = end
+    if len(tokens) > 1:
+        tokens.sort(key=_start_line)  # stable: ties keep parse order
     for token in tokens:
+        children = token.get("children")
+        if children is None:
+            continue
         if token["type"] == "table":
             _stamp_table_rows(token)
-        children = token.get("children")
         if isinstance(children, list):
             _fill_child_spans(children, token)
 
+
+def _start_line(token: Token) -> int:
+    return token.get("_start", 0)
