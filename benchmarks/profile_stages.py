@@ -104,7 +104,7 @@ def _wrap_patterns() -> None:
     vocab = load_vocabulary()
     for element, ev in vocab.elements.items():
         # patterns may be compiled lazily: ask for every known one so that all get wrapped
-        for key in list(getattr(ev.patterns, "sources", ev.patterns)):
+        for key in list(ev.patterns):
             value = ev.patterns[key]
             if not isinstance(value, (re.Pattern, tuple)) and not hasattr(value, "regex"):
                 continue

@@ -1,4 +1,4 @@
-"""The literal prefilter never changes a pattern's answer (speclint.prefilter)."""
+"""The fragment prefilter never changes a pattern's answer (speclint.prefilter)."""
 
 from __future__ import annotations
 
@@ -6,32 +6,102 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from speclint import prefilter
 from speclint.detect.base import Context
 from speclint.document import build_document
-from speclint.prefilter import DIGIT, Guarded, necessary_literals
+from speclint.prefilter import FragmentSet, Guarded, fragments, scanned
 from speclint.source import load_source
 from speclint.vocab import load_vocabulary
 
 ROOT = Path(__file__).resolve().parents[1]
 
-
-@pytest.mark.parametrize(("pattern", "expected"), [
-    (r"(?i)\brate[- ]?limit", ("limit",)),  # the longest required run wins
-    (r"\b(?:TBD|TODO)\b", ("bd", "odo")),  # re factors out the common T
-    (r"(\d+)\s*ms", (DIGIT,)),
-    (r"api(?: changes)?|api contract", ("api",)),  # 'api' covers the longer literals
-    (r"a|b", None),  # nothing of two characters or more is required
-    (r"x*", None),
-])
-def test_necessary_literals(pattern: str, expected: tuple[str, ...] | None) -> None:
-    assert necessary_literals(re.compile(pattern)) == expected
+# characters where Python's re and an ASCII reading disagree: letters that fold to ASCII
+# (Kelvin K, long s, dotted and dotless i), micro and mu, letters, digits and spaces outside
+# ASCII, marks, and punctuation that is none of these
+TRICKY = "\u212a\u017f\u0130\u0131\u00b5\u03bc\u039c\u00e9\u4e2d\u0663\u00b2\u00a0\u2003" \
+         "\u2028\u0085\u0301\u2014\u2013\u201c\u2019\U0001f600\x0b\x1c"
 
 
-def test_guard_says_no_only_when_the_pattern_cannot_match() -> None:
-    guarded = Guarded(re.compile(r"(?i)\bp(\d\d)\b"))
+def _vocabulary_patterns() -> list[tuple[str, Guarded]]:
+    vocab = load_vocabulary()
+    found = [("na", vocab.na), ("placeholder", vocab.placeholder),
+             ("mention_negated_before", vocab.mention_negated_before)]
+    for element, ev in vocab.elements.items():
+        for key, value in ev.patterns.items():
+            for index, pattern in enumerate(value if isinstance(value, tuple) else (value,)):
+                if isinstance(pattern, Guarded):
+                    found.append((f"{element}.{key}[{index}]", pattern))
+    return found
+
+
+PATTERNS = _vocabulary_patterns()
+
+
+def _spans(pattern: Guarded, text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in pattern.finditer(text)]
+
+
+def _bare_spans(pattern: Guarded, text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in pattern.regex.finditer(text)]
+
+
+def test_there_are_patterns_to_guard_and_most_have_fragments() -> None:
+    assert len(PATTERNS) > 80
+    assert sum(1 for _, p in PATTERNS if p.needs) > 60
+
+
+def test_scanned_keeps_ascii_and_stands_in_for_the_rest() -> None:
+    assert scanned("p99 < 80 ms") == b"p99 < 80 ms"
+    # letter -> "_", digit -> "0", space -> " ", anything else -> \x80
+    assert scanned("caf\u00e9 \u0663\u00a0\u2014 \U0001f600") == b"caf_ 0 \x80 \x80"
+    assert scanned("\u212a") == b"_"
+
+
+def test_a_fragment_runs_in_one_scan_and_says_what_cannot_match() -> None:
+    guarded = Guarded(r"(?i)\bp(\d\d)\b")
+    assert guarded.needs
     assert guarded.search("no percentile here") is None
     assert guarded.search("The P99 is 80 ms").group(1) == "99"
+
+
+def test_fragments_stop_at_open_loops_and_keep_both_sides() -> None:
+    # every match holds "version..." and one of the words after the 60-character gap
+    found = fragments(r"(?i)\bversion(?:ed|ing)?\b[^.\n]{0,60}(?:/v\d+|\bprefix\b)")
+    assert len(found) == 2
+    import re2
+
+    options = re2.Options()
+    options.encoding = re2.Options.Encoding.LATIN1
+    first, second = (re2.compile(f.encode("ascii"), options) for f in found)
+    assert first.search(b"the VERSIONED api") and not first.search(b"a versioner")
+    assert second.search(b"under /v2") and second.search(b"a prefix") and not second.search(
+        b"prefixes")
+
+
+def test_a_pattern_without_a_specific_fragment_always_runs() -> None:
+    assert fragments(r"\w+\s*") == ()
+    assert Guarded(r"\w+").needs == 0
+
+
+@pytest.mark.parametrize(("pattern", "text"), [
+    (r"(?i)\bkey\b", "the \u212aey is rotated"),  # Kelvin sign folds to k
+    (r"(?i)\bmost\b", "at mo\u017ft"),  # long s folds to s
+    (r"(?i)limit", "L\u0130M\u0131T"),  # dotted and dotless i fold to i
+    (r"(?i)\u00b5s", "40 \u039cs"),  # micro sign and capital mu
+    (r"(?i)\u212a", "k"),  # a pattern letter outside ASCII that folds to an ASCII one
+    (r"\d+ ms", "\u0663\u0660 ms"),  # Arabic-Indic digits are \d
+    (r"p99\s+under", "p99\u00a0under"),  # no-break space is \s
+    (r"\bms\b", "\u00e9ms"),  # no word boundary after a letter outside ASCII
+    (r"[^_]x", "\u00e9x"),  # a negated class still lets a stand-in through
+    (r"(?i)[a-z]{3}", "\u212a\u017f\u0131"),
+    (r"\w\W\w", "\u4e2d\u2014\u0663"),
+])
+def test_characters_outside_ascii_read_as_python_reads_them(pattern: str, text: str) -> None:
+    guarded = Guarded(pattern)
+    assert _spans(guarded, text) == _bare_spans(guarded, text)
 
 
 def _texts() -> list[str]:
@@ -48,16 +118,74 @@ def _texts() -> list[str]:
 
 def test_every_vocabulary_pattern_gives_the_same_matches_guarded_or_not() -> None:
     texts = _texts()
-    vocab = load_vocabulary()
-    checked = 0
-    for element in vocab.elements.values():
-        for key in list(element.patterns.sources):
-            value = element.patterns[key]
-            for guarded in value if isinstance(value, tuple) else (value,):
-                if not isinstance(guarded, Guarded):
-                    continue
-                for text in texts:
-                    expected = [m.span() for m in guarded.regex.finditer(text)]
-                    assert [m.span() for m in guarded.finditer(text)] == expected, key
-                checked += 1
-    assert checked > 50
+    skipped = 0
+    for name, guarded in PATTERNS:
+        for text in texts:
+            expected = _bare_spans(guarded, text)
+            assert _spans(guarded, text) == expected, (name, text[:200])
+            skipped += not expected and not guarded.possible(text)
+    assert skipped > len(texts) * 40  # the prefilter does skip most texts
+
+
+# pieces of real vocabulary (words the patterns look for) mixed with the tricky characters
+_WORDS = ["p99", "p50", "ms", "s", "latency", "rate limit", "per second", "429", "404",
+          "RESOURCE_EXHAUSTED", "`card_declined`", "rollback", "roll back", "kill switch",
+          "flag off", "step 1", "phase 2", "migration", "deprecated", "/v1/", "semver",
+          "backward compatible", "TODO", "TBD", "to be decided", "POST /v1/refunds",
+          "GET", "HTTP", "status", "error", "100 requests per second", "1,000 req/min",
+          "5k/hour", "N/A", "not applicable", "version", "header", "package", "at most 3",
+          "idempotent", "message Foo {", "CREATE TABLE t (id int", "`{\"a\": 1}`",
+          "interface", "type", "struct", "\n", " ", ".", ",", ":", "-", "|", "`", "*", "_"]
+_PIECES = st.one_of(st.sampled_from(_WORDS), st.sampled_from(list(TRICKY)),
+                    st.text(alphabet="aAkKsSiI0189 .-_/:`\n" + TRICKY, max_size=6))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=25).map("".join))
+def test_random_text_gives_the_same_matches_guarded_or_not(text: str) -> None:
+    for name, guarded in PATTERNS:
+        assert _spans(guarded, text) == _bare_spans(guarded, text), name
+
+
+def test_positions_and_bounds_are_honoured() -> None:
+    guarded = Guarded(r"\bms\b")
+    text = "10 ms then 20 msx"
+    assert guarded.search(text, 5) is None
+    assert guarded.search(text, 0, 13) is not None  # endpos: the text ends early
+    assert guarded.search(text, 0, 13).span() == re.search(r"\bms\b", text[:13]).span()
+
+
+def test_without_re2_every_pattern_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(prefilter, "_re2", None)
+    fragment_set = FragmentSet()
+    fragment_set.needs(("abc",))
+    assert fragment_set.found("nothing here") == -1
+
+
+def test_a_scan_that_fails_lets_every_pattern_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    fragment_set = FragmentSet()
+    fragment_set.needs(("abc",))
+
+    class Failing:
+        def Match(self, text: bytes) -> None:  # noqa: N802 - RE2's name
+            return None  # what RE2 answers when its automaton runs out of memory
+
+    monkeypatch.setattr(fragment_set, "_compile", lambda: Failing())
+    assert fragment_set.found("abc") == -1
+
+
+def test_new_fragments_forget_remembered_masks() -> None:
+    fragment_set = FragmentSet()
+    first = fragment_set.needs(("abc",))
+    assert fragment_set.found("xyz def") & first == 0
+    second = fragment_set.needs(("def",))
+    assert fragment_set.found("xyz def") & second == second
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(_PIECES, max_size=8).map("".join), min_size=1, max_size=6))
+def test_a_fragment_of_any_line_is_in_the_lines_joined(lines: list[str]) -> None:
+    joined = "\n".join(lines)
+    for name, guarded in PATTERNS:
+        if any(guarded.regex.search(line) for line in lines):
+            assert guarded.possible(joined), name

@@ -216,8 +216,7 @@ def test_vocabulary_loader_sees_the_same_patterns() -> None:
     known = {pattern for _, pattern, _ in BUILTIN}
     assert vocab.na.pattern in known and vocab.placeholder.pattern in known
     for element in vocab.elements.values():
-        sources = getattr(element.patterns, "sources", element.patterns)
-        for key, value in sources.items():
+        for key, value in element.patterns.items():
             if key.startswith("_"):
                 continue  # derived: heading aliases and unions of the listed patterns
             values = value if isinstance(value, list | tuple) else [value]

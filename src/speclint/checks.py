@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
@@ -51,45 +50,28 @@ class Run:
             self.cache[scope] = list(scoped_lines(self.doc, scope))
         return self.cache[scope]
 
-    def joined(self, scope: str) -> tuple[str, list[int], list[int]]:
-        """The scope's lines as one text, with each line's offset and number (one regex scan)."""
+    def joined(self, scope: str) -> str:
+        """The scope's lines as one text (a fragment in a line is in it too)."""
         key = "joined:" + scope
         if key not in self.cache:
-            lines = self.lines(scope)
-            offsets, position = [], 0
-            for _, text in lines:
-                offsets.append(position)
-                position += len(text) + 1
-            self.cache[key] = ("\n".join(t for _, t in lines), offsets, [n for n, _ in lines])
+            self.cache[key] = "\n".join(text for _, text in self.lines(scope))
         return self.cache[key]
 
     def matches(self, pattern: re.Pattern[str], scope: str) -> Iterator[tuple[int, str,
                                                                           re.Match[str]]]:
         """(line number, line text, match) for every match in the scope, in order.
 
-        Patterns are run line by line semantics-wise: a match never spans two lines.
+        A match never spans two lines. A vocabulary pattern first asks the prefilter
+        (speclint.prefilter) about the whole scope, then about each line.
         """
-        lines = self.lines(scope)
-        if "^" in pattern.pattern or "$" in pattern.pattern:
-            for number, line_text in lines:  # anchors need one line at a time
-                for local in pattern.finditer(line_text):
-                    yield number, line_text, local
+        possible = getattr(pattern, "possible", None)
+        if possible is not None and not possible(self.joined(scope)):
             return
-        text, offsets, numbers = self.joined(scope)
-        for found in pattern.finditer(text):
-            index = bisect_right(offsets, found.start()) - 1
-            line_text = lines[index][1]
-            if found.end() > offsets[index] + len(line_text):
-                # crosses a line end: retry on the line alone
-                local = pattern.search(line_text, found.start() - offsets[index])
-                if local is None:
-                    continue
-                yield numbers[index], line_text, local
+        for number, line_text in self.lines(scope):
+            if possible is not None and not possible(line_text):
                 continue
-            start = found.start() - offsets[index]
-            local = pattern.match(line_text, start) or pattern.search(line_text, start)
-            if local is not None:
-                yield numbers[index], line_text, local
+            for local in pattern.finditer(line_text):
+                yield number, line_text, local
 
 
 Check = Callable[[Any, Run], Iterator[Hit]]

@@ -1,124 +1,381 @@
-"""Cheap necessary conditions for regular expressions, read off their parse tree.
+"""One pass over a text tells which vocabulary patterns can match it (same answers, faster).
 
-Most vocabulary patterns cannot match a sentence unless one of a few literal words occurs in
-it ("rate limit" needs "rate" or "throttl"...). ``Guarded`` checks those literals with plain
-substring tests on the lower-cased text (fast, in C) and only runs the regular expression
-when one is there. The answer is always the same as the bare pattern's.
+Python's ``re`` spends 15-100 ns per character to find out that a pattern does not match a
+sentence, and the vocabulary has some ninety patterns, most of which match nothing in a
+given sentence. So each pattern is read (its parse tree, by ``fragments``) for *fragments*:
+contiguous pieces that every match contains, in RE2 syntax, loosened where that keeps them
+small: look-arounds and ``$`` dropped, ``^`` read as a line start, and a fragment ends at
+an open loop (``\\w*``, ``\\s+``, ``[^.]{0,60}``) because one RE2 Set follows every
+partial match of every fragment at once. Any text the pattern matches contains each of
+its fragments, so:
+
+- one RE2 ``Set`` holds the fragments of every guarded pattern, and one linear-time scan of a
+  text says which of them occur in it (``FragmentSet.found``, remembered per text);
+- ``Guarded`` runs its pattern only when all of its fragments occurred (a pattern without a
+  useful fragment always runs). Its answers are always exactly the bare pattern's.
+
+RE2 reads ``\\w``, ``\\d``, ``\\s`` and ``\\b`` as ASCII and folds case by other rules
+than Python's, so it scans a stand-in of the text (``scanned``): ASCII as it is, and each
+other character as "0" (a digit), "_" (another word character), " " (a space) or \\x80
+(anything else), one Latin-1 byte each. These are exactly the distinctions Python's classes
+and word boundaries make; fragments accept the stand-in wherever Python could match the
+character it hides (a negated class, a case-insensitive i, k or s, a letter outside ASCII).
+A fragment of a line is also a fragment of the lines joined by "\\n", so a whole section
+or document can be asked once before its lines are.
 """
 
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Iterator
-from re import _constants as C  # type: ignore[attr-defined]
+from re import _constants as C  # type: ignore[attr-defined]  # Python 3.11+
 from re import _parser as sre_parse  # type: ignore[attr-defined]
-from typing import Any
+from typing import Any, NamedTuple
 
-DIGIT = "\x00digit"  # stands for "some decimal digit must occur"
-_DIGIT = re.compile(r"\d")
+try:
+    import re2 as _re2
+except ImportError:  # pragma: no cover - google-re2 is a dependency; without it, no prefilter
+    _re2 = None
+
 _REPEATS = (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", C.MAX_REPEAT))
-_LOWER: dict[str, tuple[str, bool]] = {}
+_SPACE = r"\t\n\x0b\f\r \x1c-\x1f"  # Python's \s in ASCII (RE2's \s lacks \v and \x1c-\x1f)
+_CATEGORIES = {C.CATEGORY_DIGIT: r"\d", C.CATEGORY_NOT_DIGIT: r"\D", C.CATEGORY_WORD: r"\w",
+               C.CATEGORY_NOT_WORD: r"\W", C.CATEGORY_SPACE: _SPACE}
+_BROAD = (C.CATEGORY_NOT_DIGIT, C.CATEGORY_NOT_WORD, C.CATEGORY_NOT_SPACE)
+_ANCHORS = {C.AT_BEGINNING: "(?m:^)", C.AT_BEGINNING_STRING: "(?m:^)", C.AT_BOUNDARY: r"\b",
+            C.AT_NON_BOUNDARY: r"\B"}
+MIN_SCORE = 1.0  # a fragment worth scanning for holds at least one literal character
+MAX_FRAGMENTS = 2  # per pattern: the two most specific
+MAX_REPEAT = 4  # a counted repeat up to this stays in a fragment; a longer one cuts it
+RE2_MAX_MEM = 32 << 20
+_MEMO_SIZE = 50_000
+
+# Outside ASCII, the scanned text keeps only what Python's \\w, \\d, \\s and \\b can tell
+# apart: a digit becomes "0", another word character "_", a space " ", anything else \\x80
+# (one Latin-1 byte each). Fragments are written to accept those stand-ins (see ``_Translator``).
+_STAND_INS = ((re.compile(r"[^\D\x00-\x7f]"), "0"), (re.compile(r"[^\W\x00-\x7f]"), "_"),
+              (re.compile(r"[^\S\x00-\x7f]"), " "), (re.compile(r"[^\x00-\x7f]"), "\x80"))
+_ALL_STAND_INS = r"_0\x20\x80"
+# ASCII letters that Python's case-insensitive matching pairs with a letter outside ASCII
+# (i: İ ı, k: K Kelvin, s: ſ); those letters are word characters, so they stand in as "_"
+_FOLDS_OUTSIDE_ASCII = "iks"
 
 
-def lowered(text: str) -> tuple[str, bool]:
-    """(text.lower(), has a digit), remembered for recent texts (units are re-read often)."""
-    found = _LOWER.get(text)
-    if found is None:
-        if len(_LOWER) > 20000:
-            _LOWER.clear()
-        found = _LOWER[text] = (text.lower(), _DIGIT.search(text) is not None)
-    return found
+def scanned(text: str) -> bytes:
+    """The bytes that RE2 scans for ``text``: ASCII kept, the rest by its stand-in."""
+    if not text.isascii():
+        for pattern, stand_in in _STAND_INS:
+            text = pattern.sub(stand_in, text)
+    return text.encode("latin-1")
 
 
-def _better(best: tuple[int, set[str]] | None, found: set[str] | None) -> Any:
-    if not found:
-        return best
-    score = min(3 if item == DIGIT else len(item) for item in found)
-    return (score, found) if best is None or score > best[0] else best
+def _char(code: int) -> str:
+    """One character in RE2 syntax, over scanned text (outside ASCII: its stand-in)."""
+    char = chr(code)
+    if char.isascii():
+        return char if char.isalnum() else f"\\x{{{code:x}}}"
+    stand_in = next(s for pattern, s in _STAND_INS if pattern.match(char))
+    return f"\\x{{{ord(stand_in):x}}}" if not stand_in.isalnum() and stand_in != "_" else stand_in
 
 
-def _sequence(items: list[Any]) -> set[str] | None:
-    """One set of literals, one of which every match of this sequence contains."""
-    best: tuple[int, set[str]] | None = None
-    run: list[str] = []
-    for op, value in items + [(None, None)]:
+def _broad(op: Any, value: Any) -> bool:
+    """Does this single-character item match most characters (``.``, ``[^x]``, ``\\S``)?"""
+    if op in (C.ANY, C.NOT_LITERAL):
+        return True
+    return op is C.IN and any(kind is C.NEGATE or (kind is C.CATEGORY and item in _BROAD)
+                              for kind, item in value)
+
+
+def _char_class(items: list[Any], flags: int) -> str:
+    negate, parts = False, []
+    for kind, value in items:
+        if kind is C.NEGATE:
+            negate = True
+        elif kind is C.LITERAL:
+            parts.append(_char(value))
+            if flags & re.I:
+                parts.append(_ascii_partners(value))
+        elif kind is C.RANGE:
+            low, high = value
+            if low <= 0x7F:
+                parts.append(f"{_char(low)}-{_char(min(high, 0x7F))}")
+            if high > 0x7F or flags & re.I:
+                parts.append(_ALL_STAND_INS)
+            if high > 0x7F and flags & re.I:
+                parts.append("A-Za-z")  # K Kelvin folds to k, and so on
+        elif kind is C.CATEGORY and value in _CATEGORIES:
+            parts.append(_CATEGORIES[value])
+        else:
+            return r"(?s:.)"  # [\s\S] and the like: any character
+    text = "[" + ("^" if negate else "") + "".join(parts) + "]"
+    if negate:  # a stand-in may hide a character outside the set: let every one through
+        text = f"(?:{text}|[{_ALL_STAND_INS}])"
+    return f"(?i:{text})" if flags & re.I else text
+
+
+def _ascii_partners(code: int) -> str:
+    """What a case-insensitive ``chr(code)`` also matches in the scanned text, besides itself.
+
+    An ASCII letter: its other case, and "_" for i, k and s (İ ı K ſ are word characters).
+    A letter outside ASCII: the ASCII letters it folds to (K Kelvin: k and K).
+    """
+    char = chr(code)
+    if char.isascii():
+        if char.lower() == char.upper():
+            return ""
+        return char.swapcase() + ("_" if char.lower() in _FOLDS_OUTSIDE_ASCII else "")
+    pattern = re.compile(re.escape(char), re.I)
+    return "".join(c for c in string.ascii_letters if pattern.fullmatch(c))
+
+
+def _literal(code: int, flags: int) -> str:
+    text = _char(code)
+    partners = _ascii_partners(code) if flags & re.I else ""
+    return f"[{text}{partners}]" if partners else text
+
+
+class _Piece(NamedTuple):
+    """A regular expression in RE2 syntax and how specific it is (literal characters)."""
+
+    text: str
+    score: float
+
+    def __add__(self, other: object) -> _Piece:
+        assert isinstance(other, _Piece)
+        return _Piece(self.text + other.text, self.score + other.score)
+
+
+_EMPTY = _Piece("", 0.0)
+
+
+class _Shape(NamedTuple):
+    """What a piece of a parse tree guarantees about each of its matches.
+
+    Every match starts with a match of ``prefix``, ends with one of ``suffix`` and contains
+    one of each ``parts``. ``whole``: ``prefix`` is the item's full meaning (then all three
+    are the same piece), so it can be joined to its neighbours.
+    """
+
+    whole: bool
+    prefix: _Piece
+    suffix: _Piece
+    parts: tuple[_Piece, ...]
+
+
+def _exact(text: str, score: float) -> _Shape:
+    piece = _Piece(text, score)
+    return _Shape(True, piece, piece, (piece,))
+
+
+_NOTHING = _Shape(False, _EMPTY, _EMPTY, ())  # an item that may match anything, or nothing
+
+
+class _Translator:
+    """Parse tree -> the shape of each item, in RE2 syntax over ``scanned`` text."""
+
+    def item(self, op: Any, value: Any, flags: int) -> _Shape:
         if op is C.LITERAL:
-            run.append(chr(value).lower())
-            continue
-        if len(run) >= 2 or (run and not run[0].isalnum() and not run[0].isspace()):
-            best = _better(best, {"".join(run)})  # a lone '`' or '_' is rare in prose
-        run = []
+            return _exact(_literal(value, flags), 1.0)
+        if op is C.ANY:
+            return _exact("(?s:.)" if flags & re.S else r"[^\n]", 0.0)
+        if op is C.NOT_LITERAL:
+            return _exact(_char_class([(C.NEGATE, None), (C.LITERAL, value)], flags), 0.0)
+        if op is C.IN:
+            return _exact(_char_class(value, flags), 0.0 if _broad(op, value) else 0.5)
+        if op is C.BRANCH:
+            return self.branch([self.sequence(list(items), flags) for items in value[1]])
         if op is C.SUBPATTERN:
-            best = _better(best, _node(list(value[3])))
-        elif op is C.BRANCH:
-            best = _better(best, _branch(value[1]))
-        elif op in _REPEATS and value[0] >= 1:
-            best = _better(best, _node(list(value[2])))
-        elif op is C.IN and value == [(C.CATEGORY, C.CATEGORY_DIGIT)]:
-            best = _better(best, {DIGIT})
-    return None if best is None else best[1]
+            return self.sequence(list(value[3]), (flags | value[1]) & ~value[2])
+        if op is C.ATOMIC_GROUP:
+            return self.sequence(list(value), flags)
+        if op in _REPEATS:
+            return self.repeat(value, flags)
+        if op is C.AT:
+            # ^ and \A as line starts: a fragment then also holds in lines joined by "\n"
+            return _exact(_ANCHORS.get(value, ""), 0.0)  # $ and \Z: dropped (looser)
+        if op in (C.ASSERT, C.ASSERT_NOT):
+            return _exact("", 0.0)  # look-arounds: dropped
+        return _NOTHING  # back-references, conditionals
+
+    @staticmethod
+    def branch(shapes: list[_Shape]) -> _Shape:
+        def either(pieces: list[_Piece]) -> _Piece:
+            return _Piece("(?:" + "|".join(p.text for p in pieces) + ")",
+                          min(p.score for p in pieces))
+
+        prefix = either([shape.prefix for shape in shapes])
+        if all(shape.whole for shape in shapes):
+            return _Shape(True, prefix, prefix, (prefix,))
+        suffix = either([shape.suffix for shape in shapes])
+        best = either([max(shape.parts, key=lambda p: p.score, default=_EMPTY)
+                       for shape in shapes])
+        return _Shape(False, prefix, suffix, (prefix, suffix, best))
+
+    def repeat(self, value: Any, flags: int) -> _Shape:
+        low, high, items = value
+        items = list(items)
+        if high > 1 and len(items) == 1 and _broad(*items[0]):
+            return _NOTHING  # [^.\n]{0,60}: no fragment runs across it
+        inner = self.sequence(items, flags)
+        if inner.whole and high <= MAX_REPEAT:
+            return _exact(f"(?:{inner.prefix.text}){{{low},{high}}}",
+                          inner.prefix.score * min(low, 2))
+        if low == 0:
+            return _NOTHING
+        # an open loop (\w*, \s+) keeps partial matches alive, and one RE2 Set tracks all
+        # of them at once: fragments stop at it; the first and last rounds are still there
+        return _Shape(False, inner.prefix, inner.suffix, inner.parts)
+
+    def sequence(self, items: list[Any], flags: int) -> _Shape:
+        run, parts = _EMPTY, []
+        prefix: _Piece | None = None
+        for op, value in items:
+            shape = self.item(op, value, flags)
+            if shape.whole:
+                run += shape.prefix
+                continue
+            left = run + shape.prefix
+            prefix = left if prefix is None else prefix
+            parts += [left, *shape.parts]
+            run = shape.suffix
+        if prefix is None:
+            return _Shape(True, run, run, (run,))
+        return _Shape(False, prefix, run, (*parts, run))
 
 
-def _branch(alternatives: list[Any]) -> set[str] | None:
-    found: set[str] = set()
-    for alternative in alternatives:
-        literals = _sequence(list(alternative))
-        if literals is None:
-            return None
-        found |= literals
-    return found
-
-
-def _node(items: list[Any]) -> set[str] | None:
-    if len(items) == 1 and items[0][0] is C.BRANCH:
-        return _branch(items[0][1][1])
-    return _sequence(items)
-
-
-def necessary_literals(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
-    """Lower-case literals one of which occurs in every text the pattern can match."""
+def fragments(pattern: str, flags: int = 0) -> tuple[str, ...]:
+    """RE2 patterns that every match of ``pattern`` contains (empty: no useful fragment)."""
     try:
-        literals = _node(list(sre_parse.parse(pattern.pattern, pattern.flags)))
-    except (re.error, RecursionError, TypeError, IndexError):
-        return None
-    if not literals:
-        return None
-    # "api" already covers "api changes": keep only literals that contain no other one
-    kept = {item for item in literals
-            if not any(other != item and other in item for other in literals)}
-    return tuple(sorted(kept))
+        tree = sre_parse.parse(pattern, flags)
+        shape = _Translator().sequence(list(tree), tree.state.flags)
+    except (re.error, RecursionError, TypeError, ValueError, IndexError):
+        return ()
+    useful = sorted({piece for piece in shape.parts if piece.score >= MIN_SCORE},
+                    key=lambda piece: (-piece.score, piece.text))
+    return tuple(piece.text for piece in useful[:MAX_FRAGMENTS])
+
+
+class FragmentSet:
+    """Every registered fragment in one RE2 Set; ``found(text)`` is a bit mask of those in it.
+
+    Index 0 is an empty fragment that occurs in every text: a scan that returns nothing at
+    all failed (RE2 out of memory), and then every pattern runs.
+    """
+
+    def __init__(self) -> None:
+        self._bits: dict[str, int] = {"": 1}
+        self._set: Any = None
+        self._broken = _re2 is None
+        self._values = [1]  # the bit of each fragment, in Set order
+        self.memo: dict[str, int] = {}  # text -> mask (read directly by Guarded)
+
+    def needs(self, texts: tuple[str, ...]) -> int:
+        """The bit mask standing for ``texts`` (registered on first sight)."""
+        mask = 0
+        for text in texts:
+            bit = self._bits.get(text)
+            if bit is None:
+                bit = self._bits[text] = 1 << len(self._bits)
+                self._values.append(bit)
+                self._set = None  # recompiled on the next scan
+                self.memo.clear()  # remembered masks lack the new bit
+            mask |= bit
+        return mask
+
+    def _compile(self) -> Any:
+        assert _re2 is not None
+        options = _re2.Options()
+        options.max_mem = RE2_MAX_MEM
+        options.log_errors = False
+        options.encoding = _re2.Options.Encoding.LATIN1
+        compiled = _re2.Set.SearchSet(options)
+        try:
+            for text in self._bits:  # in bit order
+                compiled.Add(text.encode("ascii"))  # escapes only: Latin-1 too
+            compiled.Compile()
+        except _re2.error:
+            self._broken = True
+            return None
+        return compiled
+
+    def found(self, text: str) -> int:
+        """Mask of the fragments occurring in ``text``; -1 (all) when RE2 cannot tell."""
+        mask = self.memo.get(text)
+        if mask is not None:
+            return mask
+        if self._broken:
+            mask = -1
+        else:
+            if self._set is None:
+                self._set = self._compile()
+            matched = self._set.Match(scanned(text)) if self._set is not None else None
+            mask = sum(map(self._values.__getitem__, matched)) if matched else -1
+        if len(self.memo) >= _MEMO_SIZE:
+            self.memo.clear()
+        self.memo[text] = mask
+        return mask
+
+
+FRAGMENTS = FragmentSet()
+_MEMO = FRAGMENTS.memo
 
 
 class Guarded:
-    """A compiled pattern behind its literal prefilter; same results as the pattern."""
+    """A pattern compiled on first use, run only on texts that hold all of its fragments."""
 
-    __slots__ = ("regex", "literals", "pattern")
+    __slots__ = ("pattern", "flags", "needs", "_regex")
 
-    def __init__(self, regex: re.Pattern[str]) -> None:
-        self.regex = regex
-        self.pattern = regex.pattern
-        self.literals = necessary_literals(regex)
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self.pattern = pattern
+        self.flags = flags
+        self.needs = FRAGMENTS.needs(fragments(pattern, flags))
+        self._regex: re.Pattern[str] | None = None
+
+    @property
+    def regex(self) -> re.Pattern[str]:
+        if self._regex is None:
+            self._regex = re.compile(self.pattern, self.flags)
+        return self._regex
+
+    @property
+    def groups(self) -> int:
+        return self.regex.groups
 
     def possible(self, text: str) -> bool:
-        if self.literals is None:
+        needs = self.needs
+        if not needs:
             return True
-        low, digit = lowered(text)
-        for item in self.literals:
-            if item in low if item != DIGIT else digit:
-                return True
-        return False
+        mask = _MEMO.get(text)
+        if mask is None:
+            mask = FRAGMENTS.found(text)
+        return mask & needs == needs
 
+    # ``endpos`` makes the text end early for ``\\b`` and ``$``: no prefilter then
     def search(self, text: str, *args: Any) -> re.Match[str] | None:
-        return self.regex.search(text, *args) if self.possible(text) else None
+        if len(args) > 1 or self.possible(text):
+            return self.regex.search(text, *args)
+        return None
 
     def match(self, text: str, *args: Any) -> re.Match[str] | None:
-        return self.regex.match(text, *args) if self.possible(text) else None
+        if len(args) > 1 or self.possible(text):
+            return self.regex.match(text, *args)
+        return None
 
     def fullmatch(self, text: str, *args: Any) -> re.Match[str] | None:
-        return self.regex.fullmatch(text, *args) if self.possible(text) else None
+        if len(args) > 1 or self.possible(text):
+            return self.regex.fullmatch(text, *args)
+        return None
 
     def finditer(self, text: str, *args: Any) -> Iterator[re.Match[str]]:
-        return self.regex.finditer(text, *args) if self.possible(text) else iter(())
+        if len(args) > 1 or self.possible(text):
+            return self.regex.finditer(text, *args)
+        return iter(())
 
     def findall(self, text: str, *args: Any) -> list[Any]:
-        return self.regex.findall(text, *args) if self.possible(text) else []
+        if len(args) > 1 or self.possible(text):
+            return self.regex.findall(text, *args)
+        return []
+
+    def __repr__(self) -> str:
+        return f"Guarded({self.pattern!r})"

@@ -1,4 +1,4 @@
-"""Load rules/vocabulary.yaml once per process and compile every pattern once."""
+"""Load rules/vocabulary.yaml once per process; each pattern is compiled on first use."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ class ElementVocab:
     """Heading aliases and compiled patterns of one element."""
 
     headings: tuple[str, ...]
-    patterns: dict[str, Any]  # name -> re.Pattern or tuple of them
+    patterns: dict[str, Any]  # name -> Guarded pattern or a tuple of them
     lists: dict[str, tuple[str, ...]]
 
     def p(self, name: str) -> re.Pattern[str]:
@@ -57,29 +57,10 @@ class Vocabulary:
 
 
 def _compile(value: Any) -> Any:
-    """Compiled and guarded by its necessary literals (speclint.prefilter)."""
+    """Guarded by its fragments (speclint.prefilter), compiled on first use."""
     if isinstance(value, list):
-        return tuple(Guarded(re.compile(item)) for item in value)
-    return Guarded(re.compile(value))
-
-
-class _LazyPatterns(dict):  # type: ignore[type-arg]
-    """Pattern sources compiled on first use: a short spec never pays for unused patterns."""
-
-    def __init__(self, sources: dict[str, Any]) -> None:
-        super().__init__()
-        self.sources = sources
-
-    def __missing__(self, key: str) -> Any:
-        if key not in self.sources:
-            raise KeyError(key)
-        value = self.sources[key]
-        compiled = value if isinstance(value, re.Pattern) else _compile(value)
-        self[key] = compiled
-        return compiled
-
-    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
-        return self[key] if key in self.sources or dict.__contains__(self, key) else default
+        return tuple(Guarded(item) for item in value)
+    return Guarded(value)
 
 
 def _alias_pattern(aliases: list[Any]) -> re.Pattern[str]:
@@ -107,13 +88,15 @@ def _element(data: dict[str, Any]) -> ElementVocab:
     headings = tuple(" ".join(str(h).lower().split()) for h in data.get("headings", []))
     lists = {k: tuple(str(x).lower() for x in v) for k, v in data.items()
              if k.endswith("headings") and k != "headings"}
-    sources: dict[str, Any] = {k: v for k, v in data.items() if not k.endswith("headings")}
+    patterns: dict[str, Any] = {}
     for key, value in data.items():
         if key.endswith("headings"):
-            sources[f"_{key}"] = _alias_pattern(value)  # titles are short: no prefilter
-        elif isinstance(value, list):
-            sources[f"_union_{key}"] = "|".join(_scoped(v) for v in value)
-    return ElementVocab(headings, _LazyPatterns(sources), lists)
+            patterns[f"_{key}"] = _alias_pattern(value)  # titles are short: no prefilter
+            continue
+        patterns[key] = _compile(value)
+        if isinstance(value, list):
+            patterns[f"_union_{key}"] = _compile("|".join(_scoped(v) for v in value))
+    return ElementVocab(headings, patterns, lists)
 
 
 @cache
@@ -123,8 +106,8 @@ def load_vocabulary(path: str | None = None) -> Vocabulary:
     data = yamlsafe.load(file.read_text(encoding="utf-8"))
     return Vocabulary(
         elements={name: _element(spec) for name, spec in data["elements"].items()},
-        na=Guarded(re.compile(data["na"]["pattern"], re.I)),
+        na=Guarded(data["na"]["pattern"], re.I),
         na_min_words=int(data["na"]["min_reason_words"]),
-        placeholder=Guarded(re.compile(data["placeholder"])),
-        mention_negated_before=Guarded(re.compile(data["mention_negated_before"])),
+        placeholder=Guarded(data["placeholder"]),
+        mention_negated_before=Guarded(data["mention_negated_before"]),
     )

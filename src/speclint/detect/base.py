@@ -10,6 +10,7 @@ from functools import cached_property
 
 from speclint.document import Block, Document, Section
 from speclint.models import ElementReport, Evidence
+from speclint.prefilter import FRAGMENTS, Guarded
 from speclint.vocab import ElementVocab, Vocabulary
 
 _SENTENCE_END = re.compile(  # the cheap (?<=[.!?]) first: it fails at most positions
@@ -113,6 +114,22 @@ class Context:
         units.sort(key=lambda u: u.line)
         return units
 
+    @cached_property
+    def _unit_masks(self) -> list[int]:
+        return [FRAGMENTS.found(unit.text) for unit in self.units]
+
+    def units_where(self, *patterns: Guarded, also: LineSpans | None = None) -> list[Unit]:
+        """Units (headings included) in which one of ``patterns`` may match, in file order,
+        plus every unit on a line of ``also``. The prefilter (speclint.prefilter) has ruled
+        out the others, so a detector need not ask each pattern about each unit."""
+        needs = [pattern.needs for pattern in patterns]
+        if not all(needs) or not patterns:
+            return self.units
+        masks = self._unit_masks
+        return [unit for unit, mask in zip(self.units, masks, strict=True)
+                if any(mask & need == need for need in needs)
+                or (also is not None and unit.line in also)]
+
     def _block_units(self, block: Block, section: Section) -> Iterator[Unit]:
         if block.kind == "paragraph" and _NAVIGATION.fullmatch(block.text):
             return  # a table-of-contents entry is navigation, not content
@@ -142,7 +159,7 @@ class Context:
         pattern = ev.p("mentions")
         other = ev.p(extra) if extra else None
         found = []
-        for unit in self.units:
+        for unit in self.units if other is not None else self.units_where(pattern):
             if unit.kind == "heading" or "?" in unit.text:
                 continue
             match = pattern.search(unit.text)
@@ -158,7 +175,7 @@ class Context:
         """HTTP operations in prose, tables, headings and code blocks."""
         ev = self.vocab.elements["api-contract"]
         found = []
-        for unit in self.units:
+        for unit in self.units_where(ev.p("http_operation")):
             match = ev.p("http_operation").search(unit.text)
             if match:
                 found.append(evidence(unit.line, "http-operation",

@@ -15,7 +15,7 @@ def detect_compat(ctx: Context) -> Detection:
     present: list[Evidence] = []
     issues: list[Issue] = []
     guarantees, deprecations = ev.union("guarantee"), ev.p("deprecation")
-    for unit in ctx.units:
+    for unit in ctx.units_where(guarantees, deprecations, ev.p("guarantee_idioms")):
         if unit.kind == "heading":
             continue
         text = unit.text
@@ -57,5 +57,5 @@ def _substantive_sections(ctx: Context, sections: list, min_words: int) -> list[
 def breaking_lines(ctx: Context) -> list[tuple[int, str]]:
     """Lines that announce a breaking change."""
     pattern = ctx.vocab.elements["compatibility"].p("breaking")
-    return [(u.line, u.text) for u in ctx.units
+    return [(u.line, u.text) for u in ctx.units_where(pattern)
             if u.kind != "heading" and pattern.search(u.text)]

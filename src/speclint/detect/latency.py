@@ -83,8 +83,9 @@ def detect_latency(ctx: Context) -> Detection:
     present: list[Evidence] = []
     issues: list[Issue] = []
     quantified: set[int] = set()  # ids of units that hold a target
+    with_percentile = {id(u) for u in ctx.units_where(pct)}
     for unit in ctx.units:
-        if unit.kind == "heading":
+        if unit.kind == "heading" or not (unit.header or id(unit) in with_percentile):
             continue
         pairs = _pairs(unit, pct, dur) if (unit.header or pct.search(unit.text)) else []
         if pairs:
@@ -92,7 +93,7 @@ def detect_latency(ctx: Context) -> Detection:
             quantified.add(id(unit))
             issues += _order_issues(unit, pairs)
     latency_lines = {u.line for u in ctx.units_in(sections)}
-    for unit in ctx.units:
+    for unit in ctx.units_where(ev.p("vague")):
         if id(unit) in quantified or unit.kind == "heading":
             continue
         if not ev.p("vague").search(unit.text):

@@ -25,7 +25,8 @@ def detect_limits(ctx: Context) -> Detection:
     issues: list[Issue] = []
     limit_units = []
     covered = LineSpans(sections)
-    for unit in ctx.units:
+    for unit in ctx.units_where(ev.p("rate"), ev.p("limit_words"), ev.p("mentions"),
+                                also=covered):
         if unit.kind == "heading":
             continue
         inside = unit.line in covered

@@ -43,7 +43,7 @@ def _step_units(ctx: Context, sections: list[Section]) -> list[Evidence]:
     ev = ctx.vocab.elements["migration-plan"]
     found = []
     covered = LineSpans(sections)
-    step_lines = [u for u in ctx.units if ev.p("step_text").search(u.text)
+    step_lines = [u for u in ctx.units_where(ev.p("step_text")) if ev.p("step_text").search(u.text)
                   and (u.line in covered or ev.p("context").search(u.text))]
     if len(step_lines) >= 2 or any(len(ev.p("step_text").findall(u.text)) >= 2
                                    for u in step_lines):
@@ -89,13 +89,13 @@ def detect_migration(ctx: Context) -> Detection:
         return na
     context = LineSpans(sections + back_sections)
     steps = _ordered_lists(ctx, sections) + _stage_sections(ctx, sections)
-    way_back = [evidence(u.line, "way-back", u.text) for u in ctx.units
+    way_back = [evidence(u.line, "way-back", u.text) for u in ctx.units_where(ev.p("way_back"))
                 if u.kind != "heading" and _way_back(u.text, ev)
                 and (u.line in context or ev.p("context").search(u.text))]
     if steps and way_back:
         return decide("migration-plan", steps[:3] + way_back[:2], [], sections)
     attempts = steps + way_back + [evidence(u.line, "migration-mention", u.text)
-                                   for u in ctx.units
+                                   for u in ctx.units_where(ev.p("mentions"))
                                    if u.kind != "heading" and ev.p("mentions").search(u.text)]
     if steps:
         return _steps_without_way_back(ctx, sections, steps)
