@@ -189,3 +189,9 @@ def test_a_fragment_of_any_line_is_in_the_lines_joined(lines: list[str]) -> None
     for name, guarded in PATTERNS:
         if any(guarded.regex.search(line) for line in lines):
             assert guarded.possible(joined), name
+
+
+def test_scanned_reads_dense_and_sparse_text_alike() -> None:
+    assert scanned("\u00e9" * 100 + "a\u2014") == b"_" * 100 + b"a\x80"  # one pass
+    assert scanned("a" * 100 + "\u00e9\u2014") == b"a" * 100 + b"_\x80"  # codec handler
+    assert scanned("\ud800") == b"\x80"  # a lone surrogate is no letter

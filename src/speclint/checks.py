@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
@@ -17,6 +18,7 @@ from speclint import safe_regex, yamlsafe
 from speclint.detect.base import Context, Issue, quoted
 from speclint.document import Document, normalise_title
 from speclint.models import ElementReport
+from speclint.prefilter import reads_edges
 
 
 @dataclass
@@ -50,28 +52,45 @@ class Run:
             self.cache[scope] = list(scoped_lines(self.doc, scope))
         return self.cache[scope]
 
-    def joined(self, scope: str) -> str:
-        """The scope's lines as one text (a fragment in a line is in it too)."""
+    def joined(self, scope: str) -> tuple[str, list[int]]:
+        """The scope's lines as one text, and the offset of each line in it."""
         key = "joined:" + scope
         if key not in self.cache:
-            self.cache[key] = "\n".join(text for _, text in self.lines(scope))
+            offsets, position = [], 0
+            for _, text in self.lines(scope):
+                offsets.append(position)
+                position += len(text) + 1
+            self.cache[key] = ("\n".join(t for _, t in self.lines(scope)), offsets)
         return self.cache[key]
 
-    def matches(self, pattern: re.Pattern[str], scope: str) -> Iterator[tuple[int, str,
-                                                                          re.Match[str]]]:
+    def matches(self, pattern: Any, scope: str) -> Iterator[tuple[int, str, re.Match[str]]]:
         """(line number, line text, match) for every match in the scope, in order.
 
-        A match never spans two lines. A vocabulary pattern first asks the prefilter
-        (speclint.prefilter) about the whole scope, then about each line.
+        Each line is matched on its own, so a match never spans two lines. A pattern that
+        does not look at a line's edges (anchors, look-arounds) first runs once over the
+        lines joined, and only the lines where it found something are matched again.
         """
-        possible = getattr(pattern, "possible", None)
-        if possible is not None and not possible(self.joined(scope)):
-            return
-        for number, line_text in self.lines(scope):
-            if possible is not None and not possible(line_text):
-                continue
-            for local in pattern.finditer(line_text):
+        regex = getattr(pattern, "regex", pattern)  # one scan: the prefilter would not pay
+        lines = self.lines(scope)
+        indexes = range(len(lines)) if reads_edges(regex.pattern, regex.flags) \
+            else self._lines_with_matches(regex, scope)
+        for index in indexes:
+            number, line_text = lines[index]
+            for local in regex.finditer(line_text):
                 yield number, line_text, local
+
+    def _lines_with_matches(self, regex: Any, scope: str) -> list[int]:
+        text, offsets = self.joined(scope)
+        found: list[int] = []
+        position = 0
+        while position <= len(text):
+            match = regex.search(text, position)
+            if match is None:
+                break
+            index = bisect_right(offsets, match.start()) - 1
+            found.append(index)
+            position = offsets[index + 1] if index + 1 < len(offsets) else len(text) + 1
+        return found
 
 
 Check = Callable[[Any, Run], Iterator[Hit]]

@@ -26,6 +26,8 @@ or document can be asked once before its lines are.
 
 from __future__ import annotations
 
+import codecs
+import functools
 import re
 import string
 from collections.abc import Iterator
@@ -64,10 +66,37 @@ _FOLDS_OUTSIDE_ASCII = "iks"
 
 def scanned(text: str) -> bytes:
     """The bytes that RE2 scans for ``text``: ASCII kept, the rest by its stand-in."""
-    if not text.isascii():
-        for pattern, stand_in in _STAND_INS:
-            text = pattern.sub(stand_in, text)
-    return text.encode("latin-1")
+    if text.isascii():
+        return text.encode("ascii")
+    if len(text.encode("utf-8", "surrogatepass")) - len(text) > len(text) // 50:
+        return text.translate(_STAND_IN_TABLE).encode("latin-1")  # many: one pass
+    return text.encode("ascii", errors="speclint-stand-in")  # a few: one call per run
+
+
+def _stand_in_of(char: str) -> str:
+    return next(stand_in for pattern, stand_in in _STAND_INS if pattern.match(char))
+
+
+class _StandIns(dict):  # type: ignore[type-arg]
+    """Code point -> its stand-in's code point, worked out on first sight (ASCII: itself)."""
+
+    def __missing__(self, code: int) -> int:
+        char = chr(code)
+        value = self[code] = code if char.isascii() else ord(_stand_in_of(char))
+        return value
+
+
+_STAND_IN_TABLE = _StandIns()
+
+
+def _encode_error(error: UnicodeError) -> tuple[bytes, int]:
+    """Codec error handler: the stand-ins of a run of characters outside ASCII."""
+    assert isinstance(error, UnicodeEncodeError)
+    run = error.object[error.start:error.end]
+    return run.translate(_STAND_IN_TABLE).encode("latin-1"), error.end
+
+
+codecs.register_error("speclint-stand-in", _encode_error)
 
 
 def _char(code: int) -> str:
@@ -75,7 +104,7 @@ def _char(code: int) -> str:
     char = chr(code)
     if char.isascii():
         return char if char.isalnum() else f"\\x{{{code:x}}}"
-    stand_in = next(s for pattern, s in _STAND_INS if pattern.match(char))
+    stand_in = _stand_in_of(char)
     return f"\\x{{{ord(stand_in):x}}}" if not stand_in.isalnum() and stand_in != "_" else stand_in
 
 
@@ -256,6 +285,40 @@ def fragments(pattern: str, flags: int = 0) -> tuple[str, ...]:
     return tuple(piece.text for piece in useful[:MAX_FRAGMENTS])
 
 
+_EDGES = (C.AT_BEGINNING, C.AT_BEGINNING_STRING, C.AT_END, C.AT_END_STRING)
+
+
+@functools.cache
+def reads_edges(pattern: str, flags: int = 0) -> bool:
+    """Can a match depend on where the text starts or ends (anchors, look-arounds)?
+
+    Such a pattern may match a line alone but not the same line among others, and the other
+    way round. True when in doubt.
+    """
+    try:
+        tree = sre_parse.parse(pattern, flags)
+    except (re.error, RecursionError, TypeError, ValueError, IndexError):
+        return True
+    return _has_edges(list(tree))
+
+
+def _has_edges(items: list[Any]) -> bool:
+    for op, value in items:
+        if op is C.AT and value in _EDGES or op in (C.ASSERT, C.ASSERT_NOT):
+            return True
+        if op in (C.GROUPREF_EXISTS, C.GROUPREF):
+            return True
+        if op is C.BRANCH and any(_has_edges(list(alt)) for alt in value[1]):
+            return True
+        if op is C.SUBPATTERN and _has_edges(list(value[3])):
+            return True
+        if op is C.ATOMIC_GROUP and _has_edges(list(value)):
+            return True
+        if op in _REPEATS and _has_edges(list(value[2])):
+            return True
+    return False
+
+
 class FragmentSet:
     """Every registered fragment in one RE2 Set; ``found(text)`` is a bit mask of those in it.
 
@@ -317,19 +380,22 @@ class FragmentSet:
         return mask
 
 
-FRAGMENTS = FragmentSet()
-_MEMO = FRAGMENTS.memo
+FRAGMENTS = FragmentSet()  # for patterns read on prose: sentences, list items, table rows
+CODE_FRAGMENTS = FragmentSet()  # for patterns read on code blocks (another kind of text)
 
 
 class Guarded:
     """A pattern compiled on first use, run only on texts that hold all of its fragments."""
 
-    __slots__ = ("pattern", "flags", "needs", "_regex")
+    __slots__ = ("pattern", "flags", "fragment_set", "needs", "_memo", "_regex")
 
-    def __init__(self, pattern: str, flags: int = 0) -> None:
+    def __init__(self, pattern: str, flags: int = 0, fragment_set: FragmentSet = FRAGMENTS) \
+            -> None:
         self.pattern = pattern
         self.flags = flags
-        self.needs = FRAGMENTS.needs(fragments(pattern, flags))
+        self.fragment_set = fragment_set
+        self.needs = fragment_set.needs(fragments(pattern, flags))
+        self._memo = fragment_set.memo
         self._regex: re.Pattern[str] | None = None
 
     @property
@@ -346,9 +412,9 @@ class Guarded:
         needs = self.needs
         if not needs:
             return True
-        mask = _MEMO.get(text)
+        mask = self._memo.get(text)
         if mask is None:
-            mask = FRAGMENTS.found(text)
+            mask = self.fragment_set.found(text)
         return mask & needs == needs
 
     # ``endpos`` makes the text end early for ``\\b`` and ``$``: no prefilter then

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from speclint import yamlsafe
-from speclint.prefilter import Guarded
+from speclint.prefilter import CODE_FRAGMENTS, FRAGMENTS, Guarded
 
 
 def rules_dir() -> Path:
@@ -56,11 +56,12 @@ class Vocabulary:
     mention_negated_before: re.Pattern[str]
 
 
-def _compile(value: Any) -> Any:
+def _compile(value: Any, code: bool = False) -> Any:
     """Guarded by its fragments (speclint.prefilter), compiled on first use."""
+    fragment_set = CODE_FRAGMENTS if code else FRAGMENTS
     if isinstance(value, list):
-        return tuple(Guarded(item) for item in value)
-    return Guarded(value)
+        return tuple(Guarded(item, 0, fragment_set) for item in value)
+    return Guarded(value, 0, fragment_set)
 
 
 def _alias_pattern(aliases: list[Any]) -> re.Pattern[str]:
@@ -93,9 +94,10 @@ def _element(data: dict[str, Any]) -> ElementVocab:
         if key.endswith("headings"):
             patterns[f"_{key}"] = _alias_pattern(value)  # titles are short: no prefilter
             continue
-        patterns[key] = _compile(value)
+        code = key.endswith("_code")  # read on code blocks, not on prose
+        patterns[key] = _compile(value, code)
         if isinstance(value, list):
-            patterns[f"_union_{key}"] = _compile("|".join(_scoped(v) for v in value))
+            patterns[f"_union_{key}"] = _compile("|".join(_scoped(v) for v in value), code)
     return ElementVocab(headings, patterns, lists)
 
 

@@ -91,6 +91,7 @@ class Context:
         # a bare "N/A" (no reason): incomplete, unless the element is present elsewhere
         self.bare_na: dict[str, Detection] = {}
         self._block_hits: dict[tuple[int, int], bool] = {}
+        self._by_need: dict[int, list[int]] = {}
 
     def block_has(self, pattern: re.Pattern[str], block: Block) -> bool:
         """Does ``pattern`` occur in the block's text? Asked once per block, however many
@@ -118,17 +119,29 @@ class Context:
     def _unit_masks(self) -> list[int]:
         return [FRAGMENTS.found(unit.text) for unit in self.units]
 
+    def _candidates(self, need: int) -> list[int]:
+        """Indexes of the units that hold every fragment in ``need``."""
+        found = self._by_need.get(need)
+        if found is None:
+            found = self._by_need[need] = [
+                index for index, mask in enumerate(self._unit_masks) if mask & need == need]
+        return found
+
     def units_where(self, *patterns: Guarded, also: LineSpans | None = None) -> list[Unit]:
         """Units (headings included) in which one of ``patterns`` may match, in file order,
         plus every unit on a line of ``also``. The prefilter (speclint.prefilter) has ruled
         out the others, so a detector need not ask each pattern about each unit."""
         needs = [pattern.needs for pattern in patterns]
-        if not all(needs) or not patterns:
+        if not patterns or not all(needs) or any(
+                pattern.fragment_set is not FRAGMENTS for pattern in patterns):
             return self.units
-        masks = self._unit_masks
-        return [unit for unit, mask in zip(self.units, masks, strict=True)
-                if any(mask & need == need for need in needs)
-                or (also is not None and unit.line in also)]
+        units = self.units
+        if len(needs) == 1 and also is None:
+            return [units[index] for index in self._candidates(needs[0])]
+        chosen = {index for need in needs for index in self._candidates(need)}
+        if also is not None:
+            chosen.update(index for index, unit in enumerate(units) if unit.line in also)
+        return [units[index] for index in sorted(chosen)]
 
     def _block_units(self, block: Block, section: Section) -> Iterator[Unit]:
         if block.kind == "paragraph" and _NAVIGATION.fullmatch(block.text):
@@ -182,7 +195,8 @@ class Context:
                                       f"{match.group(1)} {match.group(2).rstrip('.,;:')}"))
         for block, _ in self.code_blocks:
             for name in ("http_operation", "curl_operation"):
-                match = ev.p(name).search(block.text)
+                # one scan of a code block: asking the prose prefilter would not pay
+                match = ev.p(name).regex.search(block.text)
                 if match:
                     line = block.body_start + block.text.count("\n", 0, match.start())
                     found.append(evidence(line, "http-operation",
