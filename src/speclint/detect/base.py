@@ -162,6 +162,22 @@ class Context:
         elif block.kind == "heading":
             yield Unit(block.start, block.end, plain(block.text), "heading", section, block)
 
+    def talks_about(self, pattern: Guarded, text: str) -> bool:
+        """Does ``text`` talk about what ``pattern`` names? Questions ("Will this add new API
+        calls? No") and denials ("no API changes are expected") do not."""
+        if "?" in text:
+            return False
+        for match in pattern.finditer(text):
+            # "no new APIs": the denial may stand before the phrase or inside it
+            last_word = match.start() + match.group().rstrip().rfind(" ") + 1
+            if not (self.denied(text, match.start()) or self.denied(text, last_word)):
+                return True
+        return False
+
+    def denied(self, text: str, start: int) -> bool:
+        """Is the phrase starting at ``start`` denied ("no rate limits", "not a ...")?"""
+        return bool(self.vocab.mention_negated_before.search(text[max(0, start - 40):start]))
+
     def mentions(self, element: str, kind: str, extra: str | None = None) -> list[Evidence]:
         """Evidence of units (not headings) that talk about an element.
 
@@ -175,11 +191,8 @@ class Context:
         for unit in self.units if other is not None else self.units_where(pattern):
             if unit.kind == "heading" or "?" in unit.text:
                 continue
-            match = pattern.search(unit.text)
-            if match and self.vocab.mention_negated_before.search(
-                    unit.text[max(0, match.start() - 40):match.start()]):
-                match = None
-            if match or (other is not None and self.block_has(other, unit.block)):
+            if self.talks_about(pattern, unit.text) or (
+                    other is not None and self.block_has(other, unit.block)):
                 found.append(evidence(unit.line, kind, unit.text))
         return found
 
@@ -225,7 +238,12 @@ class Context:
                 if s is not title and not s.title.rstrip().endswith("?")]
 
     def element_sections(self, ev: ElementVocab, key: str = "headings") -> list[Section]:
-        return [s for s in self.titled_sections if ev.heading_matches(s.norm, key)]
+        """Sections whose title holds an alias of ``key`` (as whole words), or is exactly one
+        of ``title_<key>``: words too generic to match inside a longer title ("Storage", not
+        "Improved Storage Control with Hyper-V")."""
+        exact = ev.lists.get(f"title_{key}", ())
+        return [s for s in self.titled_sections
+                if ev.heading_matches(s.norm, key) or s.norm in exact]
 
     @cached_property
     def _unit_lines(self) -> list[int]:

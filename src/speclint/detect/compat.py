@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from speclint.detect.base import Context, Detection, Issue, decide, evidence, not_applicable
 from speclint.models import Evidence
+from speclint.vocab import ElementVocab
 
 
 def detect_compat(ctx: Context) -> Detection:
@@ -37,9 +40,12 @@ def detect_compat(ctx: Context) -> Detection:
             present.append(evidence(block.body_start + block.text.count("\n", 0, match.start()),
                                     "versioned-package", match.group().strip()))
     present += _substantive_sections(ctx, sections, int(ev.p("section_min_words").pattern))
-    return decide("compatibility", present,
-                  lambda: ctx.mentions("compatibility", "compatibility-mention"), sections,
-                  issues=issues)
+    talk = ctx.element_sections(ev, "talk_headings")
+    return decide("compatibility", present, lambda: ctx.mentions(
+        "compatibility", "compatibility-mention") + [
+        evidence(line, "breaking-change", text)
+        for line, text in breaking_lines(ctx, announced=False)], sections + talk,
+        issues=issues)
 
 
 def _substantive_sections(ctx: Context, sections: list, min_words: int) -> list[Evidence]:
@@ -54,8 +60,24 @@ def _substantive_sections(ctx: Context, sections: list, min_words: int) -> list[
     return found
 
 
-def breaking_lines(ctx: Context) -> list[tuple[int, str]]:
-    """Lines that announce a breaking change."""
-    pattern = ctx.vocab.elements["compatibility"].p("breaking")
+def breaking_lines(ctx: Context, announced: bool = True) -> list[tuple[int, str]]:
+    """Lines that talk about a breaking change, or (``announced``) that announce one."""
+    ev = ctx.vocab.elements["compatibility"]
+    pattern = ev.p("breaking")
     return [(u.line, u.text) for u in ctx.units_where(pattern)
-            if u.kind != "heading" and pattern.search(u.text)]
+            if u.kind != "heading" and "?" not in u.text
+            and any(_breaking(ctx, ev, u.text, m, announced) for m in pattern.finditer(u.text))]
+
+
+def _breaking(ctx: Context, ev: ElementVocab, text: str, match: re.Match[str],
+              announced: bool) -> bool:
+    """Talk: not denied ("not a breaking change") nor a process rule ("breaking changes
+    require an FCP"). An announcement: also neither hypothetical, a definition nor a generic
+    subject ("A breaking change ships as v2"), unless labelled ("Breaking change: ...")."""
+    before, after = text[:match.start()], text[match.end():]
+    if announced and ev.p("breaking_label_after").match(after):
+        return True
+    if ctx.denied(text, match.start()) or ev.p("breaking_policy_after").match(after):
+        return False
+    return not announced or not (ev.p("breaking_hypothetical_before").search(before[-80:])
+                                 or ev.p("breaking_generic_before").search(before[-80:]))

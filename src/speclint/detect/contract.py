@@ -8,9 +8,6 @@ from speclint.detect.base import Context, Detection, decide, evidence, not_appli
 from speclint.document import Block
 from speclint.models import Evidence
 
-_JSON_INFO = {"json", "jsonc", "json5", "javascript", "js"}
-_YAML_INFO = {"yaml", "yml"}
-
 
 def _lang(block: Block) -> str:
     return block.info.split()[0].lower() if block.info.strip() else ""
@@ -37,13 +34,15 @@ def _search_code(ctx: Context, patterns: tuple[re.Pattern[str], ...], kind: str)
 
 def _payload_blocks(ctx: Context) -> list[Evidence]:
     """JSON or YAML payloads and schemas in code blocks."""
+    ev = ctx.vocab.elements["api-contract"]
     found = []
     for block, _ in ctx.code_blocks:
         lang, body = _lang(block), block.text.strip()
         # a JSON body, possibly after an HTTP request line ("POST https://...")
-        looks_json = re.search(r"(?m)^[ \t]*[{\[]", body) and re.search(r'"[\w$-]+"\s*:', body)
-        looks_yaml = lang in _YAML_INFO and re.match(r"(?:#[^\n]*\n\s*)*[\w\"'-]+:\s", body)
-        if (lang in _JSON_INFO or not lang or lang == "http") and looks_json or looks_yaml:
+        looks_json = ev.p("json_info").match(lang) and ev.p("json_body_code").search(body) \
+            and ev.p("json_key_code").search(body)
+        looks_yaml = ev.p("yaml_info").match(lang) and ev.p("yaml_body_code").match(body)
+        if looks_json or looks_yaml:
             found.append(evidence(block.body_start, "payload", body.split("\n")[0]))
     return found
 

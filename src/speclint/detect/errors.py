@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from speclint.detect.base import (
@@ -15,7 +16,7 @@ from speclint.detect.base import (
     evidence,
     not_applicable,
 )
-from speclint.document import Section
+from speclint.document import Block, Section
 from speclint.vocab import ElementVocab
 
 
@@ -25,8 +26,14 @@ class Entry:
 
     line: int
     code: str
-    kind: str  # http, grpc, symbolic
+    kind: str  # http, grpc, symbolic, openapi
     meaning: str
+    # row: a table row; item: a list item that opens with its code; both define the code.
+    # prose: a sentence or item that names a code; openapi: a response of an OpenAPI block
+    form: str = "prose"
+    listed: bool = False  # in an error table or an error list, where a 2xx/3xx is a mistake
+    scope: int = 0  # the section it is in (items: where a second definition is a duplicate)
+    status: str = ""  # the HTTP status an item gives its symbolic code ("`400 M_BAD_JSON`")
 
 
 def _statuses_in(text: str, ev: ElementVocab, leads_entry: bool = False) -> list[re.Match[str]]:
@@ -80,39 +87,62 @@ def _row_entries(unit: Unit, ev: ElementVocab, in_error_section: bool) -> list[E
 
 def _cell_entry(cell: str, ev: ElementVocab, line: int, meaning: str,
                 http_column: bool = False) -> Entry | None:
-    """The code a table cell defines. A 3-digit number is an HTTP status in an HTTP/status
-    column, or when it is a plausible error status (4xx/5xx); otherwise it is the table's own
-    numeric code (CLI exit codes 201-203 are not 2xx successes)."""
+    """The code a table cell defines. A number is an HTTP status in an HTTP/status column
+    (so 99 and 1000 there are impossible statuses); elsewhere a 3-digit number is a status
+    when it is a plausible error status (4xx/5xx), otherwise the table's own numeric code
+    (CLI exit codes 201-203 are not 2xx successes)."""
     bare = cell.strip("`*_ ")
-    status = re.match(r"^(\d{3})\b", bare)
-    if status:
+    status = ev.p("cell_status").match(bare)
+    if status and (http_column or len(status.group(1)) == 3):
         plausible = 400 <= int(status.group(1)) <= 599
         kind = "http" if http_column or plausible else "symbolic"
-        return Entry(line, status.group(1), kind, meaning)
+        return Entry(line, status.group(1), kind, meaning, "row", listed=True)
     grpc = ev.p("grpc_status").match(bare)
-    if grpc and grpc.group() != "OK":
-        return Entry(line, grpc.group(), "grpc", meaning)
+    if grpc and not ev.p("success_code").match(grpc.group()):
+        return Entry(line, grpc.group(), "grpc", meaning, "row", listed=True)
     symbolic = ev.p("symbolic_code").search(f"`{bare}`")
     if symbolic:
-        return Entry(line, symbolic.group(1) or symbolic.group(2), "symbolic", meaning)
+        return Entry(line, symbolic.group(1) or symbolic.group(2), "symbolic", meaning, "row",
+                     listed=True)
     if ev.p("table_code").match(bare):
-        return Entry(line, bare, "symbolic", meaning)
+        return Entry(line, bare, "symbolic", meaning, "row", listed=True)
     return None
 
 
 def _prose_entries(unit: Unit, ev: ElementVocab, in_error_section: bool) -> list[Entry]:
     text = unit.text
-    raw = unit.block.text if unit.kind == "item" else text
-    leads = in_error_section and unit.kind == "item"
-    entries = [Entry(unit.line, m.group(1), "http", text) for m in _statuses_in(raw, ev, leads)]
+    item = unit.kind == "item"
+    raw = unit.block.text if item else text
+    leads = in_error_section and item
+    entries = []
+    scope = id(unit.section)
+    statuses = _statuses_in(raw, ev, leads)
+    status = next((m.group(1) for m in statuses if 400 <= int(m.group(1)) <= 599), "")
+    for match in statuses:
+        opens = item and _opens_item(raw, match, ev)
+        entries.append(Entry(unit.line, match.group(1), "http", _after(raw, match, opens),
+                             "item" if opens else "prose", leads, scope))
     for name, kind in (("grpc_status", "grpc"), ("symbolic_code", "symbolic")):
         for match in ev.p(name).finditer(raw):
             code = match.group(1) or match.group(match.lastindex or 0)
-            if code == "OK":
+            if ev.p("success_code").match(code):
                 continue
-            if in_error_section or _introduced(raw, match, ev) or _leads_item(unit, match, ev):
-                entries.append(Entry(unit.line, code, kind, text))
+            opens = item and _opens_item(raw, match, ev)
+            if in_error_section or _introduced(raw, match, ev) or _leads_item(
+                    raw, match, ev, kind, opens):
+                entries.append(Entry(unit.line, code, kind, _after(raw, match, opens),
+                                     "item" if opens else "prose", leads, scope, status))
     return entries
+
+
+def _opens_item(raw: str, match: re.Match[str], ev: ElementVocab) -> bool:
+    """The code is the first thing in the list item (markup and "HTTP" aside)."""
+    return match.start() <= 20 and bool(ev.p("entry_prefix").match(raw[:match.start()]))
+
+
+def _after(raw: str, match: re.Match[str], opens: bool) -> str:
+    """What an entry says about its code: the rest of an item that opens with it."""
+    return raw[match.end():].strip("`*_ :—–-") if opens else raw
 
 
 def _introduced(raw: str, match: re.Match[str], ev: ElementVocab) -> bool:
@@ -120,12 +150,80 @@ def _introduced(raw: str, match: re.Match[str], ev: ElementVocab) -> bool:
     return bool(ev.p("entry_context").search(raw[max(0, match.start() - 40):match.start()]))
 
 
-def _leads_item(unit: Unit, match: re.Match[str], ev: ElementVocab) -> bool:
-    """A list item that starts with the code and goes on to explain it."""
-    raw = unit.block.text
-    return (unit.kind == "item" and match.start() <= 4
-            and bool(ev.p("entry_separator").match(raw[match.end():]))
-            and bool(ev.p("error_words").search(raw[match.end():])))
+def _leads_item(raw: str, match: re.Match[str], ev: ElementVocab, kind: str,
+                opens: bool) -> bool:
+    """A list item that opens with the code and goes on to explain it. The explanation needs
+    an error word unless the code is an error by its shape: a gRPC status name in code
+    markup, or a code such as `E_TIMEOUT` or `QuotaExceededError`."""
+    rest = raw[match.end():]
+    separator = ev.p("entry_separator").match(rest)
+    if not (opens and separator):
+        return False
+    explanation = rest[separator.end():]
+    if ev.p("error_words").search(rest):
+        return True
+    code = match.group(1) or match.group(match.lastindex or 0)
+    evident = (kind == "grpc" and raw[:1] in "`*") or bool(ev.p("evident_code").match(code))
+    return evident and bool(ev.p("explanation").search(explanation))
+
+
+def _openapi_entries(block: Block, ev: ElementVocab) -> list[Entry]:
+    """Each 4xx/5xx response under an OpenAPI ``responses`` key (YAML or JSON)."""
+    text = block.text
+    entries = []
+    newlines: list[int] | None = None
+    for match in ev.p("openapi_responses_code").finditer(text):
+        if match.group().endswith("{"):
+            end = _closing_brace(text, match.end() - 1)
+        else:
+            end = _indented_end(text, match.end(), len(match.group(1) or ""))
+        # from the opening brace on, so that '{"404": ...' is seen
+        for status in ev.p("openapi_status_code").finditer(text, match.end() - 1, end):
+            group = 1 if status.group(1) else 2
+            code, position = status.group(group), status.start(group)
+            if code[0] not in "45":
+                continue
+            if newlines is None:
+                newlines = [i for i, char in enumerate(text) if char == "\n"]
+            line = block.body_start + bisect_left(newlines, position)
+            line_end = text.find("\n", position)
+            described = text[position:line_end if line_end != -1 else len(text)]
+            entries.append(Entry(line, code, "openapi", described.strip(), "openapi"))
+    return entries
+
+
+def _closing_brace(text: str, start: int) -> int:
+    """Index just past the brace that closes the one at ``start`` (strings skipped)."""
+    depth, index, quote = 0, start, ""
+    while index < len(text):
+        char = text[index]
+        if quote:
+            if char == "\\":
+                index += 1
+            elif char == quote:
+                quote = ""
+        elif char in "\"'":
+            quote = char
+        elif char in "{[":
+            depth += 1
+        elif char in "}]":
+            depth -= 1
+            if depth == 0:
+                return index + 1
+        index += 1
+    return len(text)
+
+
+def _indented_end(text: str, start: int, indent: int) -> int:
+    """End of the YAML lines after ``start`` that are indented deeper than ``indent``."""
+    position = text.find("\n", start)
+    while position != -1:
+        following = text.find("\n", position + 1)
+        body = text[position + 1:following if following != -1 else len(text)]
+        if body.strip() and len(body) - len(body.lstrip(" \t")) <= indent:
+            return position
+        position = following
+    return len(text)
 
 
 def collect_entries(ctx: Context, sections: list[Section]) -> list[Entry]:
@@ -138,32 +236,54 @@ def collect_entries(ctx: Context, sections: list[Section]) -> list[Entry]:
             entries += _row_entries(unit, ev, inside)
         elif unit.kind in ("sentence", "item"):
             entries += _prose_entries(unit, ev, inside)
+    _mark_error_lists(ctx, entries)
     for block, _ in ctx.code_blocks:
-        match = ev.p("openapi_responses_code").search(block.text)
-        if match:
-            line = block.body_start + block.text.count("\n", 0, match.end())
-            entries.append(Entry(line, "openapi", "openapi", "responses"))
+        entries += _openapi_entries(block, ev)
     return entries
 
 
-def _quality(entries: list[Entry], in_table: set[int]) -> list[Issue]:
+def _mark_error_lists(ctx: Context, entries: list[Entry]) -> None:
+    """Items of an error list (a list whose other items open with an error code) are listed
+    as errors: "- 404 when ...", "- HTTP 302 when ..." (a 2xx/3xx there is a mistake)."""
+    opening = [e for e in entries if e.form == "item"]
+    if not opening:
+        return
+    list_of = {line: index for index, info in enumerate(ctx.doc.lists)
+               for line in info.item_lines}
+    with_errors = {list_of.get(e.line) for e in opening
+                   if e.kind != "http" or int(e.code) >= 400}
+    for entry in opening:
+        if list_of.get(entry.line, -1) in with_errors:
+            entry.listed = True
+
+
+def _quality(entries: list[Entry]) -> list[Issue]:
     issues: list[Issue] = []
-    seen: dict[str, Entry] = {}
+    seen: dict[tuple[str, str], Entry] = {}
     for entry in entries:
         if entry.kind == "http":
             status = int(entry.code)
             if not 100 <= status <= 599:
                 issues.append(Issue("error-codes", "impossible-status", entry.line, entry.code))
-            elif status < 400 and entry.line in in_table:
+            elif status < 400 and entry.listed:
                 issues.append(Issue("error-codes", "success-as-error", entry.line, entry.code))
-        if entry.kind != "symbolic" or entry.line not in in_table:
-            continue  # a definition is a table row; prose only refers to codes
-        first = seen.setdefault(entry.code, entry)
-        if first is not entry and first.line != entry.line \
-                and _norm(first.meaning) != _norm(entry.meaning):
+        if entry.kind != "symbolic" or entry.form not in ("row", "item"):
+            continue  # a definition is a table row or an item that opens with the code
+        first = seen.setdefault((entry.form, entry.code), entry)
+        if first is not entry and first.line != entry.line and _redefines(first, entry):
             issues.append(Issue("error-codes", "duplicate-code", entry.line,
                                 f"{entry.code} (first defined on line {first.line})"))
     return issues
+
+
+def _redefines(first: Entry, again: Entry) -> bool:
+    """Table rows: any other meaning. Items: another status anywhere, or another meaning in
+    the same section (per-endpoint error lists may describe a shared code in their own words)."""
+    if first.status and again.status and first.status != again.status:
+        return True
+    if first.form == "item" and first.scope != again.scope:
+        return False
+    return _norm(first.meaning) != _norm(again.meaning)
 
 
 def _norm(text: str) -> str:
@@ -177,12 +297,11 @@ def detect_errors(ctx: Context) -> Detection:
     if na:
         return na
     entries = collect_entries(ctx, sections)
-    table_lines = {u.line for u in ctx.units if u.kind == "row"}
     valid = [e for e in entries if e.kind != "http" or 400 <= int(e.code) <= 599]
     present = [evidence(e.line, f"{e.kind}-error", f"{e.code}: {e.meaning}") for e in valid]
     return decide("error-codes", _first_per_line(present),
                   lambda: ctx.mentions("error-codes", "error-mention"), sections,
-                  issues=_quality(entries, table_lines))
+                  issues=_quality(entries))
 
 
 def _first_per_line(items: list) -> list:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from speclint.detect.base import (
     Context,
@@ -15,15 +16,47 @@ from speclint.detect.base import (
     quoted,
 )
 from speclint.models import Evidence
-
-_TO_MS = {"ns": 1e-6, "nanosecond": 1e-6, "µs": 1e-3, "μs": 1e-3, "us": 1e-3,
-          "microsecond": 1e-3, "ms": 1.0, "msec": 1.0, "millisecond": 1.0, "s": 1000.0,
-          "sec": 1000.0, "second": 1000.0, "min": 60000.0, "minute": 60000.0}
+from speclint.prefilter import Guarded
+from speclint.vocab import ElementVocab
 
 
-def _ms(value: str, unit: str) -> float:
-    unit = unit.lower().rstrip("s") if len(unit) > 2 and unit.lower() != "ms" else unit.lower()
-    return float(value.replace(",", ".")) * _TO_MS.get(unit, _TO_MS.get(unit + "s", 1.0))
+class Durations:
+    """The ``duration`` pattern and the length of each of its units, from the vocabulary.
+
+    Each named group of ``duration`` is one unit ("ms", "s", ...); ``unit_ms`` lists
+    "<group> <milliseconds>", so a spelling or a unit added in YAML converts correctly.
+    """
+
+    def __init__(self, ev: ElementVocab) -> None:
+        self.pattern = ev.p("duration")
+        self.number = ev.p("number")
+        self.lengths = {name: float(length) for name, length in
+                        (entry.pattern.split() for entry in ev.many("unit_ms"))}
+        unknown = set(self.pattern.regex.groupindex) - set(self.lengths)
+        if unknown:
+            raise ValueError(f"latency-budget.unit_ms has no length for {sorted(unknown)}")
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return self.pattern.search(text)
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        return self.pattern.finditer(text)
+
+    def ms(self, match: re.Match[str], value: str | None = None) -> float:
+        """Milliseconds of a duration match (or of ``value`` in the match's unit)."""
+        number = match.group(1) if value is None else value
+        return float(number.replace(",", ".")) * self.lengths[match.lastgroup or ""]
+
+
+_DURATIONS: dict[int, Durations] = {}
+
+
+def _durations(ev: ElementVocab) -> Durations:
+    """One Durations per vocabulary (the vocabulary lives as long as the process)."""
+    found = _DURATIONS.get(id(ev))
+    if found is None:
+        found = _DURATIONS[id(ev)] = Durations(ev)
+    return found
 
 
 def _rank(match: re.Match[str]) -> float:
@@ -32,7 +65,7 @@ def _rank(match: re.Match[str]) -> float:
     return 50.0 if match.group(2) else float(value)
 
 
-def _pairs(unit: Unit, pct: re.Pattern[str], dur: re.Pattern[str]) -> list[tuple[float, float]]:
+def _pairs(unit: Unit, pct: re.Pattern[str], dur: Durations) -> list[tuple[float, float]]:
     """(percentile, milliseconds) pairs bound within one unit, in reading order."""
     text = unit.text
     if unit.kind == "row" and unit.header:
@@ -44,14 +77,16 @@ def _pairs(unit: Unit, pct: re.Pattern[str], dur: re.Pattern[str]) -> list[tuple
         if kind == "p":
             pending = _rank(match)
         elif pending is not None:
-            pairs.append((pending, _ms(match.group(1), match.group(2))))
+            pairs.append((pending, dur.ms(match)))
             pending = None
-    if not pairs and pct.search(text) and dur.search(text):
-        pairs.append((_rank(pct.search(text)), _ms(*dur.search(text).groups())))
+    if not pairs:
+        percentile, duration = pct.search(text), dur.search(text)
+        if percentile and duration:
+            pairs.append((_rank(percentile), dur.ms(duration)))
     return pairs
 
 
-def _row_pairs(unit: Unit, pct: re.Pattern[str], dur: re.Pattern[str]) -> list[tuple[float, float]]:
+def _row_pairs(unit: Unit, pct: re.Pattern[str], dur: Durations) -> list[tuple[float, float]]:
     """Table rows: percentile columns ('p99 (ms)') or a percentile in one cell, value in another."""
     assert unit.cells is not None and unit.header is not None
     pairs = []
@@ -61,15 +96,16 @@ def _row_pairs(unit: Unit, pct: re.Pattern[str], dur: re.Pattern[str]) -> list[t
             continue
         cell_dur = dur.search(cell)
         head_unit = dur.search("1 " + head.split("(")[-1]) if "(" in head else None
-        number = re.search(r"\d+(?:[.,]\d+)?", cell)
+        number = dur.number.search(cell)
         if cell_dur:
-            pairs.append((_rank(head_pct), _ms(*cell_dur.groups())))
+            pairs.append((_rank(head_pct), dur.ms(cell_dur)))
         elif head_unit and number:
-            pairs.append((_rank(head_pct), _ms(number.group(), head_unit.group(2))))
+            pairs.append((_rank(head_pct), dur.ms(head_unit, number.group())))
     if not pairs:
         text = " | ".join(unit.cells)
-        if pct.search(text) and dur.search(text):
-            pairs.append((_rank(pct.search(text)), _ms(*dur.search(text).groups())))
+        percentile, duration = pct.search(text), dur.search(text)
+        if percentile and duration:
+            pairs.append((_rank(percentile), dur.ms(duration)))
     return pairs
 
 
@@ -79,7 +115,7 @@ def detect_latency(ctx: Context) -> Detection:
     na = not_applicable(ctx, "latency-budget", sections)
     if na:
         return na
-    pct, dur = ev.p("percentile"), ev.p("duration")
+    pct, dur = ev.p("percentile"), _durations(ev)
     present: list[Evidence] = []
     issues: list[Issue] = []
     quantified: set[int] = set()  # ids of units that hold a target
@@ -105,8 +141,19 @@ def detect_latency(ctx: Context) -> Detection:
                                         match.group()))
                     break
     return decide("latency-budget", present,
-                  lambda: ctx.mentions("latency-budget", "latency-without-target"), sections,
-                  issues=issues)
+                  lambda: ctx.mentions("latency-budget", "latency-without-target")
+                  + _percentile_tables(ctx, pct), sections, issues=issues)
+
+
+def _percentile_tables(ctx: Context, pct: Guarded) -> list[Evidence]:
+    """Tables with a percentile column ('| Endpoint | P95 | P99 |') but no unit: latency
+    talk without a target."""
+    found = []
+    for block, _ in ctx.tables:
+        header = block.rows[0].cells if block.rows and block.rows[0].header else []
+        if any(pct.search(cell) for cell in header):
+            found.append(evidence(block.start, "percentile-without-unit", " | ".join(header)))
+    return found
 
 
 def _order_issues(unit: Unit, pairs: list[tuple[float, float]]) -> list[Issue]:

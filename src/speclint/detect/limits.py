@@ -31,15 +31,19 @@ def detect_limits(ctx: Context) -> Detection:
             continue
         inside = unit.line in covered
         rate = ev.p("rate").search(unit.text)
-        if rate and (inside or ev.p("context").search(unit.text)):
+        # a number per window is a limit inside a rate-limit section, next to a limit word,
+        # or counted per caller ("30 per minute per seller")
+        if rate and (inside or ev.p("context").search(unit.text)
+                     or ev.p("caller_scope").search(unit.text)):
             present.append(evidence(unit.line, "limit-per-window", unit.text))
             limit_units.append(unit)
-        elif ev.p("limit_words").search(unit.text) and (inside or ev.p("mentions").search(
-                unit.text)):
+        elif not (inside or ctx.talks_about(ev.p("mentions"), unit.text)):
+            continue  # no rate-limit talk, or a question or denial ("no rate limits apply")
+        elif ev.p("limit_words").search(unit.text):
             attempts.append(evidence(unit.line, "limit-without-window", unit.text))
             if any(ch.isdigit() for ch in unit.text) or inside:
                 issues.append(Issue("rate-limits", "limit-without-window", unit.line, unit.text))
-        elif inside or ev.p("mentions").search(unit.text):
+        else:
             attempts.append(evidence(unit.line, "limit-mention", unit.text))
     if present:
         issues = _quality(ctx, sections, limit_units)

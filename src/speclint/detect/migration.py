@@ -30,9 +30,12 @@ def _ordered_lists(ctx: Context, sections: list[Section]) -> list[Evidence]:
 
 
 def _context_near(ctx: Context, start: int, end: int) -> bool:
-    """Migration words in the list itself or in the sentence just before it."""
-    pattern = ctx.vocab.elements["migration-plan"].p("context")
-    earlier = [u for u in ctx.units_between(max(1, start - 30), start - 1) if u.kind != "row"]
+    """Migration words in the list itself or in the sentence just before it (at most
+    ``context_lookback_lines`` above)."""
+    ev = ctx.vocab.elements["migration-plan"]
+    pattern, lookback = ev.p("context"), int(ev.p("context_lookback_lines").pattern)
+    earlier = [u for u in ctx.units_between(max(1, start - lookback), start - 1)
+               if u.kind != "row"]
     before = earlier[-1:]
     inside = ctx.units_between(start, end)
     return any(pattern.search(u.text) for u in before + inside)
@@ -87,8 +90,11 @@ def detect_migration(ctx: Context) -> Detection:
     na = not_applicable(ctx, "migration-plan", sections)
     if na:
         return na
-    context = LineSpans(sections + back_sections)
-    steps = _ordered_lists(ctx, sections) + _stage_sections(ctx, sections)
+    # steps count in migration sections and in launch-like ones, whose heading alone is no
+    # attempt
+    step_sections = sections + ctx.element_sections(ev, "context_headings")
+    context = LineSpans(step_sections + back_sections)
+    steps = _ordered_lists(ctx, step_sections) + _stage_sections(ctx, step_sections)
     way_back = [evidence(u.line, "way-back", u.text) for u in ctx.units_where(ev.p("way_back"))
                 if u.kind != "heading" and _way_back(u.text, ev)
                 and (u.line in context or ev.p("context").search(u.text))]
@@ -98,7 +104,7 @@ def detect_migration(ctx: Context) -> Detection:
                                    for u in ctx.units_where(ev.p("mentions"))
                                    if u.kind != "heading" and ev.p("mentions").search(u.text)]
     if steps:
-        return _steps_without_way_back(ctx, sections, steps)
+        return _steps_without_way_back(ctx, step_sections, steps)
     reason = "way-back-without-steps" if way_back else "incomplete"
     return decide("migration-plan", [], attempts, sections or back_sections, reason)
 
