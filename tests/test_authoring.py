@@ -232,6 +232,45 @@ def test_explain_rate_limit_window() -> None:
     assert "rules:\n  rate-limit-window: off\n" in out
 
 
+def test_every_builtin_rule_explains_its_examples() -> None:
+    """No rule says 'None in the rule file.': it has examples or says why it cannot."""
+    for rule in builtin_rules():
+        assert "None in the rule file." not in cli("explain", rule.code).stdout, rule.code
+
+
+def test_explain_suppression_without_reason_shows_its_configuration() -> None:
+    out = cli("explain", "SL022").stdout
+    fails = out.split("## Example that fails\n", 1)[1].split("## Example that passes\n")[0]
+    assert fails.startswith("\nWith this configuration in `.speclint.yaml`:\n\n```yaml\n"
+                            "require_suppression_reason: true\n```\n\n```markdown\n# Spec\n")
+    assert "error SL022 suppression-without-reason:" in fails
+
+
+@pytest.mark.parametrize(("code", "why"), [
+    ("SL001", "cannot open the file at all"),
+    ("SL002", "bytes that are not UTF-8"),
+    ("SL003", "the file's size"),
+    ("SL006", "a bug in speclint"),
+])
+def test_file_problem_rules_say_why_there_is_no_markdown_example(tmp_path: Path, code: str,
+                                                                 why: str) -> None:
+    out = cli("explain", code).stdout
+    fails = out.split("## Example that fails\n", 1)[1].split("## Example that passes\n")
+    assert fails[0].startswith("\nNo Markdown example: ") and why in fails[0]
+    assert fails[1].startswith("\nNo Markdown example: any ")
+    shell = re.search(r"```sh\n(.*?)```", fails[0], re.S)
+    if code == "SL006":
+        assert shell is None
+        return
+    # the commands shown reproduce the finding
+    assert shell is not None
+    script = shell.group(1).replace("speclint check", f"'{sys.executable}' -m speclint check")
+    done = subprocess.run(["sh", "-c", script], cwd=tmp_path, capture_output=True, text=True,
+                          env={**os.environ, "NO_COLOR": "1"})
+    assert done.returncode == 1, done.stderr
+    assert f": error {code} " in done.stdout
+
+
 def test_explain_accepts_a_lower_case_code_and_an_element_id() -> None:
     assert cli("explain", "sl010").stdout.startswith("# SL010 placeholder-text\n")
     out = cli("explain", "migration-plan").stdout
@@ -320,6 +359,21 @@ def test_rules_test_reports_a_wrong_example() -> None:
                              "4 examples of 2 rules: 3 passed, 1 failed.\n")
 
 
+def test_rules_test_runs_examples_with_their_configuration() -> None:
+    folder = _write_rules(CUSTOM.replace(
+        'fail: ["# Spec\\n\\nWe maybe ship.\\n"]',
+        'fail: [{text: "# Spec\\n\\nWe maybe ship.\\n", '
+        'config: {require_suppression_reason: true}}]'))
+    result = cli("rules", "test", str(folder))
+    assert (result.exit_code, result.stdout) == (0, "4 examples of 2 rules: 4 passed, 0 failed.\n")
+    _write_rules(CUSTOM.replace('fail: ["# Spec\\n\\nWe maybe ship.\\n"]',
+                                'fail: [{text: "# Spec\\n", config: {profile: minimal}}]'))
+    result = cli("rules", "test", str(folder))
+    assert result.exit_code == 2
+    assert result.stderr == (f"speclint: error: {folder / 'acme.yaml'}:20: "
+                             "rules.1.examples.fail.0.config.profile: unknown key 'profile'\n")
+
+
 def test_rules_test_with_a_broken_rule_file_exits_2() -> None:
     folder = _write_rules(CUSTOM.replace("severity: warning", "severity: loud"))
     result = cli("rules", "test", str(folder))
@@ -348,12 +402,17 @@ def test_configured_custom_rules_run_and_are_listed() -> None:
     assert "ACME002  no-maybe" in cli("rules").stdout
     assert cli("explain", "ACME001").stdout.startswith("# ACME001 security-section\n")
     assert json.loads(cli("rules", "--format", "json").stdout)[0]["builtin"] is False
+    # SARIF links built-in rules to speclint's rule reference, never custom ones
+    sarif = json.loads(cli("check", "--format", "sarif", "spec.md").stdout)
+    uris = {r["id"]: r.get("helpUri") for r in sarif["runs"][0]["tool"]["driver"]["rules"]}
+    assert uris["ACME001"] is None and uris["ACME002"] is None
+    assert uris["SL010"].endswith("/docs/rules.md#sl010-placeholder-text")
 
 
 @pytest.mark.parametrize(("change", "message"), [
     (("type: pattern", "type: file-problem"),
      ":14: rules.1.type: check type 'file-problem' is reserved for built-in rules"),
-    (("type: pattern", "type: mypackage.evil"), ":15: rules.1.params: unknown check type "
+    (("type: pattern", "type: mypackage.evil"), ":14: rules.1.type: unknown check type "
                                                 "'mypackage.evil'"),
     (("params: {words: [maybe, perhaps]}", "params: {pattern: '(a+)+b'}"),
      ":15: rules.1.params: bad pattern: pattern '(a+)+b' can backtrack catastrophically"),
@@ -371,6 +430,29 @@ def test_bad_custom_rules_exit_2(change: tuple[str, str], message: str) -> None:
     assert message in result.stderr
 
 
+def _fake_plugin(folder: Path, marker: Path, check_type: str = "evil") -> None:
+    """An installed-looking distribution in ``folder``: ``evil-1.0.dist-info`` registering the
+    ``speclint.checks`` type ``check_type`` as ``evilmod:check``; importing evilmod creates
+    ``marker``, and the check fires once on line 1."""
+    info = folder / "evil-1.0.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: evil\nVersion: 1.0\n",
+                                   encoding="utf-8")
+    (info / "entry_points.txt").write_text(f"[speclint.checks]\n{check_type} = evilmod:check\n",
+                                           encoding="utf-8")
+    (folder / "evilmod").mkdir()
+    (folder / "evilmod" / "__init__.py").write_text(
+        f"open({str(marker)!r}, 'w').close()\n"
+        "from speclint.checks import Hit\n"
+        "def check(rule, run):\n    yield Hit(1)\n", encoding="utf-8")
+
+
+def _console_script() -> str:
+    script = Path(sys.executable).with_name("speclint")
+    assert script.is_file(), "the speclint console script is not installed next to python"
+    return str(script)
+
+
 def test_nothing_in_a_repository_is_imported(tmp_path: Path) -> None:
     folder = _write_rules(CUSTOM.replace("type: pattern", "type: evil"))
     marker = tmp_path / "imported"
@@ -383,6 +465,49 @@ def test_nothing_in_a_repository_is_imported(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "unknown check type 'evil'" in done.stderr
     assert not marker.exists()
+    # an installed-looking plugin distribution committed to the repository: `python -m` puts
+    # the working directory on sys.path, and an empty PYTHONPATH entry does the same for the
+    # console script; either way importlib.metadata would see evil-1.0.dist-info
+    _fake_plugin(tmp_path, marker)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SPECLINT_")}
+    env["SPECLINT_NO_CACHE"] = "1"
+    runs = {
+        "python -m speclint": ([sys.executable, "-m", "speclint"], env),
+        "console script, PYTHONPATH with an empty entry": (
+            [_console_script()], {**env, "PYTHONPATH": os.pathsep + str(tmp_path / "nowhere")}),
+    }
+    for how, (command, run_env) in runs.items():
+        done = subprocess.run([*command, "check", "spec.md"], cwd=tmp_path, env=run_env,
+                              capture_output=True, text=True)
+        assert not marker.exists(), f"{how}: the repository's evilmod was imported"
+        assert done.returncode == 2, (how, done.stderr)
+        assert "rules.1.type: unknown check type 'evil'" in done.stderr, how
+        assert "Traceback" not in done.stderr
+
+
+def test_installed_plugins_still_load(tmp_path: Path) -> None:
+    """The guard above refuses the working tree, not plugins: a distribution outside it (here
+    on PYTHONPATH) registers its check type, and a custom rule can use it."""
+    site = tmp_path / "site-outside"
+    marker = tmp_path / "imported"
+    _fake_plugin(site, marker, check_type="acme-evil")
+    project = tmp_path / "project"
+    project.mkdir()
+    os.chdir(project)
+    _write_rules(CUSTOM.replace("type: pattern", "type: acme-evil"))
+    Path(".speclint.yaml").write_text("rule_paths: [team-rules]\nprofile: minimal\n",
+                                      encoding="utf-8")
+    Path("spec.md").write_text("# Spec\n\n## Security\n\nTokens are scoped per tenant and "
+                               "expire hourly.\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SPECLINT_")}
+    env.update(SPECLINT_NO_CACHE="1", PYTHONPATH=str(site))
+    for command in ([sys.executable, "-m", "speclint"], [_console_script()]):
+        marker.unlink(missing_ok=True)
+        done = subprocess.run([*command, "check", "--format", "json", "spec.md"], cwd=project,
+                              env=env, capture_output=True, text=True)
+        assert marker.exists(), done.stderr
+        codes = [f["code"] for f in json.loads(done.stdout)["files"][0]["findings"]]
+        assert codes == ["ACME002"], done.stderr
 
 
 # -- the generated rule reference ---------------------------------------------------------

@@ -144,6 +144,31 @@ def test_config_option_pins_one_file(tree: Path) -> None:
     assert report["files"][0]["profile"] == "data"
 
 
+def test_config_from_elsewhere_has_globs_relative_to_the_working_tree(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A --config file outside the repository (a pinned copy in a temporary folder) selects
+    files of the repository, not of its own folder; one inside it keeps its own folder."""
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))  # no git repository here
+    project, temp = tmp_path / "project", tmp_path / "temp"
+    for folder in (project / "specs", project / "ci" / "specs", temp / "specs"):
+        folder.mkdir(parents=True)
+        (folder / "spec.md").write_text(SPEC, encoding="utf-8")
+    (temp / "rules").mkdir()
+    text = 'include: ["specs/**"]\nprofile: minimal\nrule_paths: [rules]\n'
+    (temp / "base.yaml").write_text(text, encoding="utf-8")
+    (project / "ci" / "pinned.yaml").write_text(text.replace("[rules]", "[]"),
+                                                encoding="utf-8")
+    monkeypatch.chdir(project)
+    _, report, err = check("--config", str(temp / "base.yaml"))
+    assert [f["path"] for f in report["files"]] == ["specs/spec.md"], err
+    # a file inside the working tree (or above it) keeps its own folder as before
+    _, report, _ = check("--config", "ci/pinned.yaml")
+    assert [f["path"] for f in report["files"]] == ["ci/specs/spec.md"]
+    monkeypatch.chdir(project / "ci" / "specs")
+    _, report, _ = check("--config", "../pinned.yaml")
+    assert [f["path"] for f in report["files"]] == ["spec.md"]
+
+
 def test_config_option_with_a_missing_file_exits_2(tree: Path) -> None:
     status, _, err = check("--config", "nope.yaml", "spec.md")
     assert status == 2
@@ -204,6 +229,61 @@ def test_bad_values_exit_2_with_one_line(tree: Path, text: str, line: int, key: 
     status, _, err = check("spec.md")
     assert status == 2
     assert err == f"speclint: error: {config}:{line}: {key}: {message}\n"
+
+
+@pytest.mark.parametrize(("text", "line", "key", "first"), [
+    # the second fail_on would silently switch the gate off
+    ("fail_on: error\nprofile: minimal\nfail_on: never\n", 3, "fail_on", 1),
+    ("rules:\n  SL010: error\n  SL100: 'off'\n  SL010: 'off'\n", 4, "rules.SL010", 2),
+    ("overrides:\n  - files: ['a']\n    profile: data\n    profile: minimal\n", 4,
+     "overrides.0.profile", 3),
+])
+def test_duplicate_key_exits_2_naming_file_line_and_key(tree: Path, text: str, line: int,
+                                                        key: str, first: int) -> None:
+    config = tree / ".speclint.yaml"
+    config.write_text(text, encoding="utf-8")
+    status, report, err = check("spec.md")
+    assert (status, report) == (2, {})
+    assert err == (f"speclint: error: {config}:{line}: {key}: duplicate key "
+                   f"'{key.split('.')[-1]}' (first set on line {first}; YAML would silently "
+                   "keep only the last value)\n")
+
+
+def test_duplicate_key_in_pyproject_names_its_line(tree: Path) -> None:
+    config = tree / "pyproject.toml"
+    config.write_text('[tool.speclint]\nfail_on = "error"\nfail_on = "never"\n',
+                      encoding="utf-8")
+    status, _, err = check("spec.md")
+    assert status == 2
+    assert err.startswith(f"speclint: error: {config}:3: invalid TOML: Cannot overwrite a value")
+
+
+def test_missing_rule_path_names_file_line_and_key(tree: Path) -> None:
+    config = tree / ".speclint.yaml"
+    config.write_text("profile: minimal\nrule_paths:\n  - team-rules\n  - nonexist\n",
+                      encoding="utf-8")
+    (tree / "team-rules").mkdir()
+    status, report, err = check("spec.md")
+    assert (status, report) == (2, {})
+    assert err == (f"speclint: error: {config}:4: rule_paths: 'nonexist' does not exist "
+                   f"(looked for {tree / 'nonexist'})\n")
+    # `speclint rules` and `explain` read the same configuration and give the same error
+    listed = CliRunner().invoke(main, ["rules"])
+    assert (listed.exit_code, listed.stderr) == (2, err)
+
+
+def test_unknown_check_type_names_the_type_key(tree: Path) -> None:
+    (tree / "team-rules").mkdir()
+    rule_file = tree / "team-rules" / "acme.yaml"
+    rule_file.write_text("rules:\n  - code: ACME001\n    name: acme-thing\n"
+                         "    summary: A thing.\n    message: Thing.\n    severity: error\n"
+                         "    type: no-such-type\n    params: {words: [x]}\n",
+                         encoding="utf-8")
+    (tree / ".speclint.yaml").write_text("rule_paths: [team-rules]\n", encoding="utf-8")
+    status, _, err = check("spec.md")
+    assert status == 2
+    assert err.startswith(f"speclint: error: {rule_file}:7: rules.0.type: unknown check type "
+                          "'no-such-type' (known: ")
 
 
 def test_broken_yaml_names_the_line(tree: Path) -> None:

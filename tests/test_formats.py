@@ -128,7 +128,10 @@ def test_sarif_has_what_github_code_scanning_needs():
     assert sl123["shortDescription"]["text"] == "A rate limit states a number per time window."
     assert sl123["fullDescription"]["text"] == "Limits without a window cannot be tested."
     assert sl123["help"]["text"] == "Limits without a window cannot be tested.\n\n" + RATE_HINT
-    assert sl123["helpUri"] == "https://github.com/speclint/speclint/blob/main/docs/rules.md#sl123"
+    assert sl123["helpUri"] == ("https://github.com/speclint/speclint/blob/main/docs/rules.md"
+                                "#sl123-rate-limit-window")
+    # SL001 is only named by a finding: speclint knows nothing of it, so no link
+    assert "helpUri" not in driver["rules"][0]
     assert sl123["defaultConfiguration"]["level"] == "error"
     assert driver["rules"][3]["defaultConfiguration"]["level"] == "note"
     for rule in driver["rules"]:
@@ -378,3 +381,45 @@ def test_junit_shape_by_hand():
 def test_every_format_is_deterministic(no_step_summary):
     for name in ("sarif", "github", "gitlab", "junit"):
         assert get_formatter(name)(make_report()) == get_formatter(name)(make_report()), name
+
+
+def _github_heading_slugs(markdown: str) -> set[str]:
+    """The anchors GitHub gives the headings of a Markdown file (github-slugger: inline code
+    marks dropped, lower case, punctuation other than '-' and '_' removed, spaces to '-',
+    '-1', '-2'... for repeats). Headings inside fenced code blocks are not headings."""
+    slugs: set[str] = set()
+    seen: dict[str, int] = {}
+    fence = None
+    for line in markdown.splitlines():
+        marker = re.match(r"^ {0,3}(`{3,}|~{3,})", line)
+        if marker:
+            if fence is None:
+                fence = marker.group(1)
+            elif marker.group(1).startswith(fence):
+                fence = None
+            continue
+        heading = re.match(r"^ {0,3}#{1,6}\s+(.*?)\s*#*\s*$", line)
+        if fence is None and heading:
+            slug = re.sub(r"[^\w\- ]", "", heading.group(1).replace("`", "").lower())
+            slug = slug.replace(" ", "-")
+            count = seen.get(slug, 0)
+            seen[slug] = count + 1
+            slugs.add(slug if count == 0 else f"{slug}-{count}")
+    return slugs
+
+
+def test_sarif_help_uris_point_at_headings_of_the_rule_reference():
+    from speclint.linter import Settings
+    from speclint.ruleset import builtin_rules
+    from speclint.runner import _rule_meta
+
+    rules = list(builtin_rules())
+    report = Report([], _rule_meta(Settings(rules=rules)), "9.9.9", summarise([]))
+    descriptors = sarif(report)["runs"][0]["tool"]["driver"]["rules"]
+    assert sorted(d["id"] for d in descriptors) == sorted(r.code for r in rules)
+    anchors = _github_heading_slugs((DATA.parent.parent / "docs" / "rules.md")
+                                    .read_text("utf-8"))
+    for descriptor in descriptors:
+        page, _, anchor = descriptor["helpUri"].partition("#")
+        assert page == "https://github.com/speclint/speclint/blob/main/docs/rules.md"
+        assert anchor in anchors, f"{descriptor['id']}: no heading #{anchor} in docs/rules.md"

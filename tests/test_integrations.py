@@ -207,3 +207,100 @@ def test_ci_doc_pre_commit_config_is_valid(tmp_path):
     path.write_text(snippet("# .pre-commit-config.yaml"), encoding="utf-8")
     config = clientlib.load_config(str(path))
     assert config["repos"][0]["hooks"][0]["id"] == "speclint"
+
+
+# ---------------------------------------------------------------- pinning the gate
+
+
+def sh_snippet(heading: str) -> str:
+    """The first fenced ``sh`` block after ``heading`` in docs/ci.md."""
+    text = CI_DOC.read_text(encoding="utf-8")
+    section = text.split(f"\n{heading}\n", 1)[1]
+    found = re.search(r"```sh\n(.*?)```", section, flags=re.S)
+    assert found, heading
+    return found.group(1)
+
+
+def _git(cwd: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True,
+                   env={**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t",
+                        "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t"})
+
+
+BAD_SPEC = "# Imports\n\n## Rate limits\n\nEach account can have at most 100 imports.\n"
+
+
+@pytest.fixture()
+def pull_request(tmp_path: Path) -> Path:
+    """A repository whose main branch (also as origin/main) gates specs/ with a baseline, and a
+    feature branch that adds a bad spec and switches its own gate off."""
+    repo = tmp_path / "repo"
+    (repo / "specs" / "archive").mkdir(parents=True)
+    (repo / ".speclint.yaml").write_text(
+        'include: ["specs/**"]\nexclude: ["specs/archive/**"]\n', encoding="utf-8")
+    (repo / "specs" / "archive" / "old.md").write_text(BAD_SPEC, encoding="utf-8")
+    (repo / "specs" / "known.md").write_text(BAD_SPEC, encoding="utf-8")
+    (repo / "README.md").write_text(BAD_SPEC, encoding="utf-8")
+    env = {**os.environ, "SPECLINT_NO_CACHE": "1"}
+    subprocess.run([sys.executable, "-m", "speclint", "check", "--write-baseline",
+                    ".speclint-baseline.json"], cwd=repo, check=True, capture_output=True,
+                   env=env)
+    _git(repo, "init", "-q", "-b", "main")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-qm", "base")
+    _git(repo, "update-ref", "refs/remotes/origin/main", "HEAD")
+    _git(repo, "checkout", "-qb", "feature")
+    (repo / ".speclint.yaml").write_text('fail_on: never\nexclude: ["**"]\n', encoding="utf-8")
+    (repo / ".speclint-baseline.json").write_text(
+        '{"version": 1, "tool": "speclint", "files": {"specs/new.md": {"SL123": 9}}}\n',
+        encoding="utf-8")
+    (repo / "specs" / "new.md").write_text(BAD_SPEC, encoding="utf-8")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-qm", "switch the gate off")
+    return repo
+
+
+def _run_script(script: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    script = script.replace("speclint check", f"'{sys.executable}' -m speclint check")
+    full = {k: v for k, v in os.environ.items() if k != "GITHUB_STEP_SUMMARY"}
+    full.update(NO_COLOR="1", SPECLINT_NO_CACHE="1", **env)
+    return subprocess.run(["sh", "-ec", script], cwd=cwd, capture_output=True, text=True,
+                          env=full)
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_pinning_recipe_lints_the_repository_with_the_base_configuration(
+        pull_request: Path, tmp_path: Path) -> None:
+    """The documented recipe, run as written: the copy lives in a temporary folder, and its
+    globs still select the repository's specs (not Markdown in the temporary folder)."""
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    (temp / "trap.md").write_text(BAD_SPEC, encoding="utf-8")
+    script = sh_snippet("## Pinning the gate")
+    assert "--config" in script
+    for cwd in (pull_request, pull_request / "specs"):
+        done = _run_script(script, cwd, TMPDIR=str(temp))
+        assert done.returncode == 1, done.stdout + done.stderr  # the PR's fail_on: never lost
+        linted = sorted({line.split(":", 1)[0] for line in done.stdout.splitlines()
+                         if ": error SL" in line})
+        prefix = "specs/" if cwd == pull_request else ""  # text paths: relative to the cwd
+        assert linted == [f"{prefix}known.md", f"{prefix}new.md"], done.stdout
+        assert "trap.md" not in done.stdout
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_pinned_workflow_steps_gate_the_changed_specs(pull_request: Path) -> None:
+    """The two run steps of the pinned GitHub workflow, with the env GitHub would give them:
+    the PR's new spec fails against the base branch's configuration and baseline."""
+    workflow = yaml.safe_load(snippet("# .github/workflows/speclint-pinned.yml"))
+    (job,) = workflow["jobs"].values()
+    steps = [step for step in job["steps"] if "speclint check" in step.get("run", "")
+             or "git show" in step.get("run", "")]
+    assert len(steps) == 2
+    for step in steps:
+        assert set(step["env"]) == {"BASE_REF"}
+        done = _run_script(step["run"], pull_request, BASE_REF="main")
+    assert done.returncode == 1, done.stdout + done.stderr
+    annotated = {line.split("file=", 1)[1].split(",", 1)[0] for line in done.stdout.splitlines()
+                 if line.startswith("::error ")}
+    assert annotated == {"specs/new.md"}

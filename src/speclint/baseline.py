@@ -18,22 +18,55 @@ def _key(path: str, base: Path) -> str:
     return Path(os.path.relpath(Path(path).resolve(), base.resolve())).as_posix()
 
 
-def write(file: Path, results: list[FileResult]) -> int:
-    """Record current findings; returns the number of findings recorded."""
+@dataclass
+class Written:
+    findings: int  # findings recorded in the file
+    files: int  # files with an entry
+    kept: int  # findings kept from entries of files this run did not lint
+
+
+def write(file: Path, results: list[FileResult]) -> Written:
+    """Record the findings of ``results`` (call it before ``apply``, so known findings count).
+
+    Entries of the files linted in this run are replaced (a file without findings loses its
+    entry); entries of other files are kept, so a partial run (one file, --changed-since, a
+    pre-commit batch) does not wipe the rest, unless that file no longer exists. An existing
+    FILE that is not a speclint baseline is an error, never overwritten.
+    """
     base = file.parent
     entries: dict[str, dict[str, int]] = {}
+    linted: set[str] = set()
     for result in results:
+        if result.path == "<stdin>":
+            continue
+        key = _key(result.path, base)
+        linted.add(key)
         counts = Counter(f.code for f in result.findings)
-        if counts and result.path != "<stdin>":
-            entries[_key(result.path, base)] = dict(sorted(counts.items()))
+        if counts:
+            entries[key] = dict(sorted(counts.items()))
+    kept = 0
+    if file.exists():
+        for key, codes in load(file).items():
+            if key not in linted and (base / key).is_file():
+                entries[key] = dict(sorted(codes.items()))
+                kept += sum(codes.values())
     data = {"version": 1, "tool": "speclint",
             "files": dict(sorted(entries.items()))}
     text = json.dumps(data, indent=2, sort_keys=False) + "\n"
-    fd, tmp = tempfile.mkstemp(dir=base, suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.replace(tmp, file)
-    return sum(sum(c.values()) for c in entries.values())
+    try:
+        fd, tmp = tempfile.mkstemp(dir=base, prefix=f".{file.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise UsageError(f"{file}: cannot write baseline: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, file)
+    except OSError as exc:
+        raise UsageError(f"{file}: cannot write baseline: {exc.strerror or exc}") from None
+    finally:
+        if os.path.lexists(tmp):
+            os.unlink(tmp)
+    return Written(sum(sum(c.values()) for c in entries.values()), len(entries), kept)
 
 
 def load(file: Path) -> dict[str, dict[str, int]]:
@@ -55,9 +88,13 @@ class Applied:
     stale: list[tuple[str, str, int]]  # (file, code, unused count)
 
 
-def apply(file: Path, results: list[FileResult]) -> Applied:
-    """Hide up to the recorded count of findings per file and rule; later ones are new."""
-    known = load(file)
+def apply(file: Path, results: list[FileResult],
+          known: dict[str, dict[str, int]] | None = None) -> Applied:
+    """Hide up to the recorded count of findings per file and rule; later ones are new.
+
+    ``known`` is FILE's content read earlier (when the same run rewrites FILE first).
+    """
+    known = load(file) if known is None else known
     base = file.parent
     hidden = 0
     stale: list[tuple[str, str, int]] = []

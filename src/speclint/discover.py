@@ -67,6 +67,45 @@ def walk(root: Path) -> list[Path]:
     return sorted(found)
 
 
+def walked(root: Path, files: list[Path]) -> list[Path]:
+    """The ``files`` that ``walk(root)`` would find: under ``root``, Markdown, no hidden file or
+    folder on the way, not ignored by a ``.gitignore`` from ``root`` down (layered the same way).
+
+    Used for ``--changed-since``, so changed files obey the rules of a folder walk without
+    walking the whole tree.
+    """
+    base = Path(os.path.abspath(root))
+    specs: dict[Path, object | None] = {}
+
+    def layers_for(folder: Path) -> object | None:
+        """Ignore layers in effect inside ``folder``, or False when ``folder`` is ignored."""
+        if folder in specs:
+            return specs[folder]
+        if folder == base:
+            result = _ignore_spec(base, None)
+        else:
+            parent = layers_for(folder.parent)
+            if parent is False or folder.name.startswith(".") or _ignored(folder, True, parent):
+                result = False
+            else:
+                result = _ignore_spec(folder, parent)
+        specs[folder] = result
+        return result
+
+    kept = []
+    for file in files:
+        path = Path(os.path.abspath(file))
+        if path == base or not path.is_relative_to(base):
+            continue
+        if path.name.startswith(".") or not path.name.lower().endswith(MARKDOWN_SUFFIXES):
+            continue
+        layers = layers_for(path.parent)
+        if layers is False or _ignored(path, False, layers):
+            continue
+        kept.append(file)
+    return kept
+
+
 def expand(paths: list[str]) -> list[Path]:
     """Files named directly are always linted; folders are walked. Missing paths exit 2."""
     files: list[Path] = []
@@ -84,11 +123,17 @@ def expand(paths: list[str]) -> list[Path]:
     return [unique[k] for k in sorted(unique)]
 
 
+def _run_git(*args: str) -> subprocess.CompletedProcess[str]:
+    """``git ARGS`` in the working directory (the one place speclint runs a program)."""
+    return subprocess.run(["git", *args], capture_output=True, text=True, check=False)
+
+
 def changed_since(ref: str) -> list[Path]:
-    """Markdown files added, modified or renamed since the merge base with ``ref``."""
+    """Markdown files added, modified or renamed since the merge base with ``ref``, and
+    untracked ones that git does not ignore (anywhere in the work tree)."""
     def git(*args: str) -> str:
         try:
-            done = subprocess.run(["git", *args], capture_output=True, text=True, check=False)
+            done = _run_git(*args)
         except OSError as exc:
             raise UsageError(f"--changed-since needs git: {exc}") from None
         if done.returncode != 0:
@@ -99,7 +144,8 @@ def changed_since(ref: str) -> list[Path]:
     top = Path(git("rev-parse", "--show-toplevel").strip())
     base = git("merge-base", ref, "HEAD").strip()
     names = git("diff", "--name-only", "--diff-filter=AMR", "-z", base, "--").split("\0")
-    names += git("ls-files", "--others", "--exclude-standard", "-z", "--full-name").split("\0")
+    names += git("-C", str(top), "ls-files", "--others", "--exclude-standard", "-z",
+                 "--full-name").split("\0")
     cwd = Path.cwd()
     files = []
     for name in filter(None, names):
@@ -107,3 +153,14 @@ def changed_since(ref: str) -> list[Path]:
         if name.lower().endswith(MARKDOWN_SUFFIXES) and path.is_file():
             files.append(Path(os.path.relpath(path, cwd)))
     return sorted(set(files))
+
+
+def repository_root() -> Path | None:
+    """The top folder of the git work tree around the working directory, or None outside a
+    work tree or without git."""
+    try:
+        done = _run_git("rev-parse", "--show-toplevel")
+    except OSError:
+        return None
+    top = done.stdout.strip()
+    return Path(top) if done.returncode == 0 and top else None

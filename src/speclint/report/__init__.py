@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -23,11 +24,17 @@ class RuleMeta:
     summary: str
     description: str = ""
     hint: str | None = None
+    builtin: bool = True  # documented in speclint's docs/rules.md (custom rules are not)
+
+
+# Formats whose consumers want paths relative to the repository root, not the working
+# directory: GitHub code scanning and annotations, GitLab Code Quality.
+REPO_RELATIVE_FORMATS = ("sarif", "github", "gitlab")
 
 
 @dataclass
 class Report:
-    """The whole run, ready to format. ``files`` are sorted by path."""
+    """The whole run, ready to format. ``files`` are sorted by path (relative to the cwd)."""
 
     files: list[FileResult]
     rules: dict[str, RuleMeta]  # by code
@@ -37,6 +44,27 @@ class Report:
     quiet: bool = False
     statistics: bool = False
     baselined: int = 0
+    repo_paths: dict[str, str] = field(default_factory=dict)  # file path -> repo-relative
+
+    def repo_path(self, path: str) -> str:
+        """``path`` relative to the repository root (REPO_RELATIVE_FORMATS use it): POSIX, no
+        leading ``./``; absolute for a file outside the repository."""
+        path = self.repo_paths.get(path, path).replace("\\", "/")
+        while path.startswith("./"):
+            path = path[2:]
+        return path
+
+
+def github_slug(heading: str) -> str:
+    """The anchor GitHub gives a Markdown heading: lower case, punctuation other than '-' and
+    '_' dropped, each space a '-'."""
+    text = re.sub(r"[^\w\- ]", "", heading.strip().lower())
+    return text.replace(" ", "-")
+
+
+def rule_heading(code: str, name: str) -> str:
+    """The heading of a rule in docs/rules.md (authoring.explain writes it)."""
+    return f"{code} {name}"
 
 
 class Formatter(Protocol):

@@ -1,8 +1,9 @@
 """``--format github``: GitHub Actions workflow commands, one per finding.
 
 Each finding becomes ``::error|warning|notice file=…,line=…,col=…,endLine=…,endColumn=…,
-title=CODE name::message``. A plain-text summary line follows (GitHub shows only the first few
-annotations of each kind, and this line carries the suppressed count). When
+title=CODE name::message``, with ``file`` relative to the repository root (GitHub matches
+annotations to the files of the checkout). A plain-text summary line follows (GitHub shows
+only the first few annotations of each kind, and this line carries the suppressed count). When
 ``$GITHUB_STEP_SUMMARY`` names a file, a Markdown table of the findings is appended to it,
 capped so that file stays under GitHub's 1 MiB limit.
 """
@@ -11,9 +12,9 @@ from __future__ import annotations
 
 import os
 
-from speclint.models import FileResult, Finding
+from speclint.models import Finding
 from speclint.report import Report, summarise
-from speclint.report.sarif_format import clean_path, full_message
+from speclint.report.sarif_format import full_message
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 SUMMARY_LIMIT = 1024 * 1024  # bytes GitHub accepts per step summary
@@ -62,18 +63,18 @@ def summary_line(report: Report) -> str:
     return line + "."
 
 
-def internal_errors(files: list[FileResult]) -> list[str]:
+def internal_errors(report: Report) -> list[str]:
     return [
-        f"::error file={escape_property(clean_path(r.path))},title=speclint internal error::"
-        + escape_data(r.internal_error)
-        for r in files
+        f"::error file={escape_property(report.repo_path(r.path))},"
+        "title=speclint internal error::" + escape_data(r.internal_error)
+        for r in report.files
         if r.internal_error
     ]
 
 
 def render(report: Report) -> str:
-    lines = [command(clean_path(r.path), f) for r in report.files for f in r.findings]
-    lines += internal_errors(report.files)
+    lines = [command(report.repo_path(r.path), f) for r in report.files for f in r.findings]
+    lines += internal_errors(report)
     counts = report.summary or summarise(report.files)
     lines.append(summary_line(report))
     if max(counts["errors"], counts["warnings"], counts["infos"]) > SHOWN_PER_KIND:
@@ -100,7 +101,7 @@ def step_summary(report: Report, budget: int) -> str:
     """Markdown for the job summary, at most ``budget`` UTF-8 bytes."""
     head = f"## speclint\n\n{cell(summary_line(report))}\n\n"
     rows = [
-        f"| {cell(clean_path(r.path))} | {f.line} | {f.severity} | "
+        f"| {cell(report.repo_path(r.path))} | {f.line} | {f.severity} | "
         f"{cell(f.code + ' ' + f.rule)} | {cell(full_message(f))} |\n"
         for r in report.files
         for f in r.findings

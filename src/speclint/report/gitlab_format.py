@@ -2,8 +2,9 @@
 
 Each finding is ``{description, check_name, fingerprint, severity, location: {path, lines:
 {begin}}}``. Fingerprints are the SARIF ones (path, code, message, occurrence), so they are
-unique and survive line shifts. The format has no room for totals: the suppressed count is in
-the text summary that ``speclint check --output FILE`` still prints to the terminal.
+unique and survive line shifts. Paths are relative to the repository root. The format has no
+room for totals: the suppressed count is in the text summary line that ``speclint check``
+prints to stderr (or to the terminal with ``--output FILE``).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import json
 from typing import Any
 
 from speclint.report import Report
-from speclint.report.sarif_format import clean_path, fingerprinted
+from speclint.report.sarif_format import fingerprinted
 
 SEVERITIES = {"error": "critical", "warning": "minor", "info": "info"}
 
@@ -24,8 +25,9 @@ def render(report: Report) -> str:
             "check_name": f"{finding.code} {finding.rule}",
             "fingerprint": fingerprint,
             "severity": SEVERITIES.get(finding.severity, "minor"),
-            "location": {"path": clean_path(result.path), "lines": {"begin": finding.line}},
+            "location": {"path": report.repo_path(result.path),
+                         "lines": {"begin": finding.line}},
         }
-        for result, finding, fingerprint in fingerprinted(report.files)
+        for result, finding, fingerprint in fingerprinted(report.files, report.repo_path)
     ]
     return json.dumps(issues, indent=2) + "\n"

@@ -1,9 +1,11 @@
 """``--format sarif``: SARIF 2.1.0 as GitHub code scanning reads it.
 
 Rules come from ``report.rules`` (sorted by code), plus any code a finding uses that the table
-lacks. Columns are Unicode code points (``columnKind``); paths are repo-relative URIs under
-``%SRCROOT%``. Fingerprints hash path, code, message and occurrence number, not the line, so
-editing text above a finding does not make it look new.
+lacks; built-in rules link (``helpUri``) to their heading in docs/rules.md, custom rules have
+no link. Columns are Unicode code points (``columnKind``); paths are URIs relative to the
+repository root under ``%SRCROOT%`` (``Report.repo_path``), whatever folder speclint ran in.
+Fingerprints hash path, code, message and occurrence number, not the line, so editing text
+above a finding does not make it look new.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Any
 from urllib.parse import quote
 
 from speclint.models import FileResult, Finding
-from speclint.report import Report, RuleMeta, summarise
+from speclint.report import Report, RuleMeta, github_slug, rule_heading, summarise
 
 SCHEMA_URI = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -33,10 +35,15 @@ def clean_path(path: str) -> str:
     return path
 
 
-def fingerprinted(files: list[FileResult]) -> Iterator[tuple[FileResult, Finding, str]]:
-    """Yield every finding with a stable sha256 of (path, code, message, occurrence)."""
+def fingerprinted(files: list[FileResult], path_of: Any = clean_path
+                  ) -> Iterator[tuple[FileResult, Finding, str]]:
+    """Yield every finding with a stable sha256 of (path, code, message, occurrence).
+
+    ``path_of`` maps a result's path to the one to hash (the repo-relative path, so the
+    fingerprint does not depend on the folder speclint ran in).
+    """
     for result in files:
-        path = clean_path(result.path)
+        path = path_of(result.path)
         seen: dict[tuple[str, str], int] = {}
         for finding in result.findings:
             key = (finding.code, finding.message)
@@ -56,8 +63,17 @@ def rule_table(report: Report) -> list[RuleMeta]:
     for result in report.files:
         for f in result.findings:
             if f.code not in rules:
-                rules[f.code] = RuleMeta(f.code, f.rule, f.element, f.severity, f.rule)
+                rules[f.code] = RuleMeta(f.code, f.rule, f.element, f.severity, f.rule,
+                                         builtin=False)
     return [rules[code] for code in sorted(rules)]
+
+
+def help_uri(meta: RuleMeta) -> str | None:
+    """The rule's entry in docs/rules.md (the anchor GitHub gives its heading); None for a
+    rule speclint does not document (custom rules from ``rule_paths``)."""
+    if not meta.builtin:
+        return None
+    return RULES_DOC + github_slug(rule_heading(meta.code, meta.name))
 
 
 def rule_descriptor(meta: RuleMeta) -> dict[str, Any]:
@@ -69,9 +85,11 @@ def rule_descriptor(meta: RuleMeta) -> dict[str, Any]:
         "shortDescription": {"text": meta.summary},
         "fullDescription": {"text": full},
         "help": {"text": help_text},
-        "helpUri": RULES_DOC + meta.code.lower(),
-        "defaultConfiguration": {"level": LEVELS.get(meta.severity, "warning")},
     }
+    uri = help_uri(meta)
+    if uri:
+        descriptor["helpUri"] = uri
+    descriptor["defaultConfiguration"] = {"level": LEVELS.get(meta.severity, "warning")}
     tags = ["speclint"] + ([meta.element] if meta.element else [])
     descriptor["properties"] = {"tags": tags}
     return descriptor
@@ -92,6 +110,14 @@ def region(finding: Finding) -> dict[str, int]:
     }
 
 
+def artifact_location(path: str) -> dict[str, str]:
+    """A repo-relative path under ``%SRCROOT%``; a file outside the repository gets an
+    absolute ``file:`` URI instead (it has no place under the repository root)."""
+    if path.startswith("/"):
+        return {"uri": "file://" + quote(path, safe="/")}
+    return {"uri": quote(path, safe="/"), "uriBaseId": "%SRCROOT%"}
+
+
 def result_object(finding: Finding, path: str, index: int, fingerprint: str) -> dict[str, Any]:
     return {
         "ruleId": finding.code,
@@ -101,7 +127,7 @@ def result_object(finding: Finding, path: str, index: int, fingerprint: str) -> 
         "locations": [
             {
                 "physicalLocation": {
-                    "artifactLocation": {"uri": quote(path, safe="/"), "uriBaseId": "%SRCROOT%"},
+                    "artifactLocation": artifact_location(path),
                     "region": region(finding),
                 }
             }
@@ -114,8 +140,8 @@ def render(report: Report) -> str:
     rules = rule_table(report)
     index = {meta.code: i for i, meta in enumerate(rules)}
     results = [
-        result_object(finding, clean_path(res.path), index[finding.code], fp)
-        for res, finding, fp in fingerprinted(report.files)
+        result_object(finding, report.repo_path(res.path), index[finding.code], fp)
+        for res, finding, fp in fingerprinted(report.files, report.repo_path)
     ]
     broken = [res for res in report.files if res.internal_error]
     invocation: dict[str, Any] = {"executionSuccessful": not broken}
@@ -127,10 +153,7 @@ def render(report: Report) -> str:
                 "locations": [
                     {
                         "physicalLocation": {
-                            "artifactLocation": {
-                                "uri": quote(clean_path(res.path), safe="/"),
-                                "uriBaseId": "%SRCROOT%",
-                            }
+                            "artifactLocation": artifact_location(report.repo_path(res.path))
                         }
                     }
                 ],

@@ -41,6 +41,6 @@ def render(report: Report) -> str:
         counts = Counter((f.code, f.rule) for r in report.files for f in r.findings)
         for (code, rule), count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
             out.append(f"{count:6d}  {code}  {rule}")
-    if not report.quiet or report.summary["errors"] or report.summary["warnings"]:
+    if not report.quiet:  # --quiet: findings only (SPEC 4)
         out.append(summary_line(report))
-    return "\n".join(out) + "\n"
+    return "".join(line + "\n" for line in out)
