@@ -44,6 +44,16 @@ def test_help_names_speclint_not_python(tmp_path: Path) -> None:
     assert done.stdout.startswith("Usage: speclint ")
 
 
+@pytest.mark.parametrize("args", [("check", "--jobs", "0", "x.md"), ("check", "--bogus"),
+                                  ("bogus",), ("check", "--format", "xml", "x.md")])
+def test_bad_usage_is_one_line_and_exit_2(tmp_path: Path, args: tuple[str, ...]) -> None:
+    done = speclint(*args, cwd=tmp_path)
+    assert done.returncode == 2
+    lines = done.stderr.strip().split("\n")
+    assert len(lines) == 1 and lines[0].startswith("speclint: error: "), done.stderr
+    assert "--help" in lines[0] and done.stdout == ""
+
+
 def test_missing_path_is_one_line_and_exit_2(tmp_path: Path) -> None:
     done = speclint("check", "nope.md", cwd=tmp_path)
     assert done.returncode == 2
@@ -91,6 +101,10 @@ def test_json_shape_has_all_elements_and_summary(repo: Path) -> None:
     assert missing["line"] == 1
     keys = [(f["line"], f["column"], f["code"]) for f in file["findings"]]
     assert keys == sorted(keys)
+    # SPEC 4.1: every field of a finding is there, hint included (null without one)
+    fields = {"code", "rule", "element", "severity", "message", "line", "column", "end_line",
+              "end_column", "hint"}
+    assert all(set(f) == fields for f in file["findings"])
     assert set(data["summary"]) == {"files", "errors", "warnings", "infos", "suppressed"}
 
 
@@ -111,8 +125,18 @@ def test_max_warnings(repo: Path) -> None:
     (repo / "warn.md").write_text(spec, "utf-8")
     args = ("check", "--select", "placeholder-text", "warn.md")
     assert speclint(*args, cwd=repo).returncode == 0
-    assert speclint(*args, "--max-warnings", "0", cwd=repo).returncode == 1
-    assert speclint(*args, "--max-warnings", "1", cwd=repo).returncode == 0
+    over = speclint(*args, "--max-warnings", "0", cwd=repo)
+    assert over.returncode == 1
+    # one line says why a run with no error exits 1
+    assert over.stderr == ("speclint: 1 warning exceeds the limit of 0 (--max-warnings): "
+                           "exit status 1\n")
+    within = speclint(*args, "--max-warnings", "1", cwd=repo)
+    assert (within.returncode, within.stderr) == (0, "")
+    (repo / ".speclint.yaml").write_text("max_warnings: 0\n", "utf-8")
+    configured = speclint(*args, "--format", "json", cwd=repo)
+    assert configured.returncode == 1
+    assert configured.stderr == ("speclint: 1 warning exceeds the limit of 0 (max_warnings in "
+                                 f"{repo / '.speclint.yaml'}): exit status 1\n")
 
 
 def test_stdin_with_filename(repo: Path) -> None:
@@ -145,6 +169,16 @@ def test_color_honours_env_and_flag(repo: Path) -> None:
 def test_quiet_and_statistics(repo: Path) -> None:
     quiet = speclint("check", "--quiet", "specs/bad.md", cwd=repo)
     assert "hint:" not in quiet.stdout
+    # findings only (SPEC 4): every line is a finding, no summary line
+    lines = quiet.stdout.splitlines()
+    assert lines and all(line.startswith("specs/bad.md:") for line in lines), lines
+    assert "checked" not in quiet.stdout
+    assert quiet.returncode == 1
+    clean = speclint("check", "--quiet", "specs/good.md", cwd=repo)
+    assert (clean.returncode, clean.stdout, clean.stderr) == (0, "", "")
+    to_file = speclint("check", "--quiet", "--output", "out.txt", "specs/bad.md", cwd=repo)
+    assert (to_file.stdout, to_file.stderr) == ("", "")
+    assert (repo / "out.txt").read_text("utf-8") == quiet.stdout
     stats = speclint("check", "--statistics", "specs/bad.md", cwd=repo)
     assert "SL123  rate-limit-window" in stats.stdout
 
@@ -167,9 +201,21 @@ def test_unreadable_input_is_a_finding_and_others_are_linted(repo: Path) -> None
     assert files["specs/good.md"]["findings"] == []
 
 
+def test_symlink_loop_under_include_globs_is_a_finding(repo: Path) -> None:
+    (repo / ".speclint.yaml").write_text('include: ["**/*.md"]\n', "utf-8")
+    (repo / "specs" / "self.md").symlink_to("self.md")
+    done = speclint("check", "--format", "json", cwd=repo)
+    assert done.returncode == 1, done.stderr
+    files = {f["path"]: f for f in json.loads(done.stdout)["files"]}
+    assert [x["code"] for x in files["specs/self.md"]["findings"]] == ["SL001"]
+
+
 def test_baseline_round_trip(repo: Path) -> None:
     done = speclint("check", "--write-baseline", "base.json", "specs/bad.md", cwd=repo)
-    assert done.returncode == 1  # writing a baseline still reports
+    # writing a baseline still reports, and exits 0 so `set -e` adoption scripts go on
+    assert done.returncode == 0
+    assert "SL123 rate-limit-window" in done.stdout
+    assert done.stderr == "speclint: wrote baseline base.json with 7 findings in 1 file\n"
     data = json.loads((repo / "base.json").read_text("utf-8"))
     assert data["files"]["specs/bad.md"]["SL123"] == 1
     assert speclint("check", "--baseline", "base.json", "specs/bad.md", cwd=repo).returncode == 0
@@ -185,6 +231,70 @@ def test_baseline_round_trip(repo: Path) -> None:
     assert done.returncode == 0 and "stale" in done.stderr
     speclint("check", "--write-baseline", "base.json", "specs/bad.md", cwd=repo)
     assert json.loads((repo / "base.json").read_text("utf-8"))["files"] == {}
+
+
+def test_write_baseline_records_findings_the_baseline_hides(repo: Path) -> None:
+    assert speclint("check", "--write-baseline", "base.json", "specs", cwd=repo).returncode == 0
+    first = json.loads((repo / "base.json").read_text("utf-8"))
+    assert list(first["files"]) == ["specs/bad.md"]
+    # the CI command plus --write-baseline on the same file: it used to write "files": {}
+    done = speclint("check", "--baseline", "base.json", "--write-baseline", "base.json",
+                    "--format", "json", "specs", cwd=repo)
+    assert done.returncode == 0
+    assert json.loads((repo / "base.json").read_text("utf-8")) == first
+    report = json.loads(done.stdout)
+    assert report["summary"]["baselined"] == 7  # hidden by the baseline as it was
+    assert all(f["findings"] == [] for f in report["files"])
+    assert "stale" not in done.stderr
+
+
+def test_partial_write_baseline_keeps_the_other_files(repo: Path) -> None:
+    (repo / "specs" / "old.md").write_text(BAD, "utf-8")
+    (repo / "specs" / "gone.md").write_text(BAD, "utf-8")
+    assert speclint("check", "--write-baseline", "base.json", "specs", cwd=repo).returncode == 0
+    full = json.loads((repo / "base.json").read_text("utf-8"))["files"]
+    assert list(full) == ["specs/bad.md", "specs/gone.md", "specs/old.md"]
+    # one file fixed and re-baselined alone; another deleted meanwhile
+    (repo / "specs" / "old.md").write_text(GOOD, "utf-8")
+    (repo / "specs" / "gone.md").unlink()
+    done = speclint("check", "--write-baseline", "base.json", "specs/old.md", cwd=repo)
+    assert done.returncode == 0
+    assert done.stderr == ("speclint: wrote baseline base.json with 7 findings in 1 file, 7 of "
+                           "them kept for files not linted in this run\n")
+    files = json.loads((repo / "base.json").read_text("utf-8"))["files"]
+    # bad.md kept (not linted), old.md pruned (linted, no findings), gone.md pruned (deleted)
+    assert files == {"specs/bad.md": full["specs/bad.md"]}
+    assert speclint("check", "--baseline", "base.json", "specs", cwd=repo).returncode == 0
+
+
+def test_write_baseline_never_overwrites_another_file(repo: Path) -> None:
+    (repo / "notes.json").write_text('{"mine": true}\n', "utf-8")
+    done = speclint("check", "--write-baseline", "notes.json", "specs/bad.md", cwd=repo)
+    assert done.returncode == 2
+    assert done.stderr.startswith("speclint: error: notes.json: not a speclint baseline")
+    assert (repo / "notes.json").read_text("utf-8") == '{"mine": true}\n'
+
+
+def test_json_summary_counts_baselined_findings(repo: Path) -> None:
+    speclint("check", "--write-baseline", "base.json", "specs/bad.md", cwd=repo)
+    (repo / "specs" / "bad.md").write_text(BAD + "\nAnd at most 5 exports.\n", "utf-8")
+    done = speclint("check", "--baseline", "base.json", "--format", "json", "specs", cwd=repo)
+    summary = json.loads(done.stdout)["summary"]
+    assert summary == {"files": 2, "errors": 1, "warnings": 0, "infos": 0, "suppressed": 0,
+                       "baselined": 7}
+    plain = speclint("check", "--format", "json", "specs", cwd=repo)
+    assert "baselined" not in json.loads(plain.stdout)["summary"]  # only with --baseline
+
+
+def test_gitlab_to_stdout_reports_the_suppressed_count_on_stderr(repo: Path) -> None:
+    (repo / "specs" / "bad.md").write_text(
+        BAD.replace("Each account", "<!-- speclint-disable-next-line SL123 -- known -->\n"
+                    "Each account"), "utf-8")
+    done = speclint("check", "--format", "gitlab", "specs/bad.md", cwd=repo)
+    assert json.loads(done.stdout)  # stdout is only the report
+    assert done.stderr == "1 file checked: 6 errors, 0 warnings, 0 infos (1 suppressed).\n"
+    quiet = speclint("check", "--format", "gitlab", "--quiet", "specs/bad.md", cwd=repo)
+    assert quiet.stderr == ""
 
 
 def _git(cwd: Path, *args: str) -> None:
@@ -211,6 +321,96 @@ def test_changed_since_lints_exactly_the_changed_specs(repo: Path) -> None:
     done = speclint("check", "--changed-since", "main", "--format", "json", cwd=repo)
     paths = [f["path"] for f in json.loads(done.stdout)["files"]]
     assert paths == ["specs/bad.md", "specs/new.md", "specs/renamed.md"]
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_changed_since_filters_like_a_folder_walk(repo: Path) -> None:
+    """include/exclude, hidden folders and .gitignore apply to changed files too, and paths
+    given with --changed-since restrict to them."""
+    (repo / ".speclint.yaml").write_text(
+        'include: ["specs/**"]\nexclude: ["specs/drafts/**"]\n', "utf-8")
+    (repo / ".gitignore").write_text("specs/generated/\n", "utf-8")
+    _git(repo, "init", "-q", "-b", "main")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-qm", "base")
+    _git(repo, "checkout", "-qb", "feature")
+    changed = ["README.md", ".github/pull_request_template.md", "specs/added.md",
+               "specs/drafts/d.md", "specs/.hidden/h.md", "specs/generated/g.md",
+               "specs/sub/s.md", "specs/sub/.wip.md", "docs/other.md"]
+    for name in changed:
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        (repo / name).write_text(BAD, "utf-8")
+    _git(repo, "add", ".")
+    _git(repo, "add", "-f", "specs/generated/g.md")  # tracked although ignored
+    _git(repo, "commit", "-qm", "change")
+    (repo / "specs" / "untracked.md").write_text(BAD, "utf-8")  # new, not yet added
+
+    def linted(*args: str, cwd: Path = repo) -> list[str]:
+        done = speclint("check", "--changed-since", "main", "--format", "json", *args, cwd=cwd)
+        assert done.returncode in (0, 1), done.stderr
+        return [f["path"] for f in json.loads(done.stdout)["files"]]
+
+    assert linted() == ["specs/added.md", "specs/sub/s.md", "specs/untracked.md"]
+    # what `speclint check` with no path would lint, among the changed files
+    unchanged = speclint("check", "--format", "json", cwd=repo)
+    walked = [f["path"] for f in json.loads(unchanged.stdout)["files"]]
+    assert set(linted()) == set(walked) - {"specs/bad.md", "specs/good.md"}
+    assert linted("specs/sub") == ["specs/sub/s.md"]
+    assert linted("specs/sub", "README.md") == ["README.md", "specs/sub/s.md"]
+    assert linted("specs/good.md") == []  # named, but not changed
+    assert linted("specs/drafts") == []  # exclude applies to named paths too
+    assert linted(".", cwd=repo / "specs" / "sub") == ["s.md"]
+    # with no path, a subfolder lints what the include globs select (untracked files too)
+    assert linted(cwd=repo / "specs" / "sub") == ["../added.md", "../untracked.md", "s.md"]
+    missing = speclint("check", "--changed-since", "main", "nope", cwd=repo)
+    assert (missing.returncode, missing.stderr) == (
+        2, "speclint: error: nope: no such file or folder\n")
+
+
+def _locations(fmt: str, output: str) -> list[str]:
+    """The file paths a SARIF, GitLab or GitHub report points at."""
+    if fmt == "sarif":
+        return [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                for r in json.loads(output)["runs"][0]["results"]]
+    if fmt == "gitlab":
+        return [item["location"]["path"] for item in json.loads(output)]
+    return [line.split("file=", 1)[1].split(",", 1)[0] for line in output.splitlines()
+            if line.startswith("::")]
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+@pytest.mark.parametrize("fmt", ["sarif", "gitlab", "github"])
+def test_ci_formats_use_repo_relative_paths_from_any_folder(tmp_path: Path, fmt: str) -> None:
+    repo = tmp_path / "repo"
+    specs = repo / "docs" / "specs"
+    specs.mkdir(parents=True)
+    shutil.copy(ROOT / "examples" / "bad-quality.md", specs / "bad-quality.md")
+    _git(repo, "init", "-q", "-b", "main")
+    outside = tmp_path / "elsewhere" / "x.md"
+    outside.parent.mkdir()
+    outside.write_text(BAD, "utf-8")
+    from_root = speclint("check", "--format", fmt, "docs/specs", cwd=repo)
+    from_specs = speclint("check", "--format", fmt, ".", cwd=specs)
+    assert set(_locations(fmt, from_root.stdout)) == {"docs/specs/bad-quality.md"}
+    assert from_specs.stdout == from_root.stdout  # fingerprints included
+    # a file outside the repository has no repo-relative path: absolute, never '../..'
+    far = speclint("check", "--format", fmt, "../../../elsewhere/x.md", cwd=specs)
+    expected = ("file://" + outside.as_posix()) if fmt == "sarif" else outside.as_posix()
+    assert set(_locations(fmt, far.stdout)) == {expected}
+    # text and JSON stay relative to the working directory (SPEC 4)
+    text = speclint("check", ".", cwd=specs)
+    assert text.stdout.startswith("bad-quality.md:")
+    data = json.loads(speclint("check", "--format", "json", ".", cwd=specs).stdout)
+    assert [f["path"] for f in data["files"]] == ["bad-quality.md"]
+
+
+def test_ci_formats_outside_git_are_relative_to_the_configuration(tmp_path: Path) -> None:
+    (tmp_path / ".speclint.yaml").write_text("profile: technical\n", "utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "bad.md").write_text(BAD, "utf-8")
+    env = {"NO_COLOR": "1", "GIT_CEILING_DIRECTORIES": str(tmp_path.parent)}
+    done = speclint("check", "--format", "gitlab", "bad.md", cwd=tmp_path / "sub", env=env)
+    assert set(_locations("gitlab", done.stdout)) == {"sub/bad.md"}
 
 
 def test_changed_since_outside_git_is_exit_2(tmp_path: Path) -> None:

@@ -240,3 +240,15 @@ def test_device_file_is_not_read_without_bound(tmp_path: Path) -> None:
     done = run(["."], tmp_path, limit_memory=True)
     assert done.returncode in (0, 1), done.stderr
     assert codes(results(done)["zero.md"]) in (["SL001"], ["SL003"])
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github", "gitlab", "junit"])
+def test_file_name_that_is_not_utf8_is_reported_in_utf8(tmp_path: Path, fmt: str) -> None:
+    (tmp_path / os.fsdecode(b"spec\xff.md")).write_text(GOOD, "utf-8")
+    done = subprocess.run([sys.executable, "-m", "speclint", "check", "--no-cache", "--format",
+                           fmt, "."], cwd=tmp_path, capture_output=True, timeout=TIMEOUT,
+                          env={**os.environ, "NO_COLOR": "1"})
+    assert done.returncode == 1, done.stderr
+    report = done.stdout.decode("utf-8")  # valid UTF-8: the odd byte is shown as U+FFFD
+    shown = ("spec\ufffd.md", "spec\\ufffd.md", "spec%EF%BF%BD.md")  # text, JSON, SARIF URI
+    assert any(name in report for name in shown), report[:500]

@@ -37,11 +37,29 @@ def test_rule_example(rule, kind: str, text: str) -> None:
         assert not found, f"{rule.code} {rule.name} fired on its pass example: {found}"
 
 
+# unreadable, too large and internal errors cannot be shown as Markdown (and not-utf8 not as
+# text, which is always UTF-8): `speclint explain` says why, and how to see them
+NO_MARKDOWN_EXAMPLE = {"SL001", "SL002", "SL003", "SL006", "SL007"}
+
+
 def test_every_markdown_rule_has_fail_and_pass_examples() -> None:
-    # unreadable, too large and internal errors cannot be shown as Markdown (and not-utf8 not
-    # as a YAML string); SL022 only fires with require_suppression_reason, which an example
-    # cannot switch on
-    exempt = {"SL001", "SL002", "SL003", "SL006", "SL022"}
-    missing = [r.code for r in RULES if r.code not in exempt
+    missing = [r.code for r in RULES if r.code not in NO_MARKDOWN_EXAMPLE
                and not (r.examples.get("fail") and r.examples.get("pass"))]
     assert missing == []
+    assert all(not RULE[code].examples for code in NO_MARKDOWN_EXAMPLE)
+
+
+RULE = {r.code: r for r in RULES}
+
+
+def test_an_example_can_carry_the_configuration_it_needs() -> None:
+    """SL022 only fires with require_suppression_reason: its examples switch it on, and the
+    fail example is a fail only because of that."""
+    from speclint.authoring import example_parts
+
+    rule = RULE["SL022"]
+    example = rule.examples["fail"][0]
+    text, config = example_parts(example)
+    assert config == {"require_suppression_reason": True}
+    assert example_findings(rule, example, list(builtin_rules()))
+    assert not example_findings(rule, text, list(builtin_rules()))

@@ -12,11 +12,13 @@ import os
 import re
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import click
 
 from speclint.errors import UsageError
 from speclint.models import ELEMENTS, FileResult, Finding
+from speclint.report import github_slug, rule_heading
 from speclint.ruleset import Rule, builtin_rules, load_profile, load_rules, profile_names
 from speclint.vocab import rules_dir
 
@@ -66,17 +68,34 @@ def list_rules(fmt: str = "text") -> str:
 
 # -- running examples ---------------------------------------------------------------------
 
-def run_example(text: str, rules: list[Rule]) -> FileResult:
+def example_parts(example: str | dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """(Markdown text, configuration) of one rule example.
+
+    An example is a string of Markdown, or ``{text: ..., config: {...}}`` when the rule only
+    fires under a configuration setting that the text cannot express (rules/schemas/
+    rule-file.schema.json lists the settings allowed: ``require_suppression_reason`` and
+    ``max_findings_per_rule``).
+    """
+    if isinstance(example, dict):
+        return str(example.get("text", "")), dict(example.get("config") or {})
+    return example, {}
+
+
+def run_example(example: str | dict[str, Any], rules: list[Rule]) -> FileResult:
     """Lint one example under the default profile, with every rule of ``rules``."""
     from speclint.linter import Settings, lint_bytes
 
-    settings = Settings(rules=rules)
+    text, config = example_parts(example)
+    settings = Settings(rules=rules, require_suppression_reason=bool(
+        config.get("require_suppression_reason", False)),
+        max_findings_per_rule=int(config.get("max_findings_per_rule", 1000)))
     return lint_bytes(EXAMPLE_NAME, text.encode("utf-8"), settings, Path(EXAMPLE_NAME))
 
 
-def example_findings(rule: Rule, text: str, rules: list[Rule]) -> list[Finding]:
+def example_findings(rule: Rule, example: str | dict[str, Any],
+                     rules: list[Rule]) -> list[Finding]:
     """The findings of ``rule`` on one example."""
-    return [f for f in run_example(text, rules).findings if f.code == rule.code]
+    return [f for f in run_example(example, rules).findings if f.code == rule.code]
 
 
 def test_rules(paths: tuple[str, ...] = ()) -> int:
@@ -157,13 +176,61 @@ def _block(text: str) -> str:
     return f"{fence}markdown\n{text.rstrip(chr(10))}\n{fence}\n"
 
 
+# Rules about the file itself have no Markdown example: why, how to see the failure, and
+# what a passing file is (by the file-problem kind in the rule's params).
+FILE_PROBLEM_EXAMPLES: dict[str, tuple[str, str, str]] = {
+    "unreadable": (
+        "speclint reports it when it cannot open the file at all (no permission, a broken "
+        "symlink, a folder or a device named as a spec), so there is no Markdown to show",
+        "ln -s missing.md broken.md\nspeclint check broken.md",
+        "any regular file speclint is allowed to read"),
+    "not-utf8": (
+        "the finding is about bytes that are not UTF-8, and an example here is text, which "
+        "is always UTF-8",
+        "printf '# Spec\\n\\nCaf\\351 menu\\n' > latin1.md\nspeclint check latin1.md",
+        "any file saved as UTF-8"),
+    "too-large": (
+        "the finding is about the file's size (over max_file_bytes, 10 MB by default), not "
+        "its content",
+        "printf 'max_file_bytes: 10\\n' > .speclint.yaml\n"
+        "printf '# A spec longer than ten bytes\\n' > big.md\nspeclint check big.md",
+        "any file of at most max_file_bytes bytes"),
+    "too-deep": (
+        "the finding is about thousands of lists and block quotes interrupting each other in "
+        "a row, and an example that long does not belong here",
+        "python3 -c \"print('# Spec\\n' + '- a\\n> b\\n' * 6000)\" > deep.md\n"
+        "speclint check deep.md",
+        "any file whose lists and quotes nest as real documents do"),
+    "internal": (
+        "the finding reports a bug in speclint itself, which no Markdown is meant to trigger",
+        "", "any file speclint lints without failing"),
+}
+
+
+def _no_example(rule: Rule, kind: str) -> str:
+    problem = FILE_PROBLEM_EXAMPLES.get(str(rule.params.get("problem")))
+    if rule.type != "file-problem" or problem is None:
+        return "None in the rule file.\n"
+    why, shell, passing = problem
+    if kind == "pass":
+        return f"No Markdown example: {passing} passes.\n"
+    text = f"No Markdown example: {why}.\n"
+    if shell:
+        text += f"\nTo see it, in an empty folder:\n\n```sh\n{shell}\n```\n"
+    return text
+
+
+def _config_block(config: dict[str, Any]) -> str:
+    lines = "".join(f"{key}: {json.dumps(value)}\n" for key, value in config.items())
+    return f"With this configuration in `.speclint.yaml`:\n\n```yaml\n{lines}```\n\n"
+
+
 def _example(rule: Rule, kind: str, rules: list[Rule]) -> str:
     examples = rule.examples.get(kind) or []
     if not examples:
-        if rule.type == "file-problem":
-            return "None: this rule is about the file itself, not its Markdown.\n"
-        return "None in the rule file.\n"
-    text = _block(examples[0])
+        return _no_example(rule, kind)
+    markdown, config = example_parts(examples[0])
+    text = (_config_block(config) if config else "") + _block(markdown)
     if kind == "fail":
         for f in example_findings(rule, examples[0], rules)[:1]:
             text += (f"\nspeclint reports:\n\n```text\n{EXAMPLE_NAME}:{f.line}:{f.column}: "
@@ -177,7 +244,7 @@ def explain(rule: Rule, rules: list[Rule], level: int = 1) -> str:
     prose = _escape_links if level > 1 else str
     fix = re.sub(r"\{\w+\}", "…", rule.message)
     out = [
-        f"{h1} {rule.code} {rule.name}\n",
+        f"{h1} {rule_heading(rule.code, rule.name)}\n",
         f"- Element: {rule.element or 'none (document-wide)'}",
         f"- Severity: {_severity_line(rule)}",
         f"- Profiles: {_profiles_line(rule)}",
@@ -234,7 +301,7 @@ def rules_reference(rules: list[Rule] | None = None) -> str:
     out += ["", "## Rules\n", "| Code | Name | Element | Severity | Summary |",
             "|---|---|---|---|---|"]
     for rule in rules:
-        anchor = f"{rule.code}-{rule.name}".lower()
+        anchor = github_slug(rule_heading(rule.code, rule.name))
         summary = _escape_links(rule.summary).replace("|", "\\|")
         out.append(f"| [{rule.code}](#{anchor}) | `{rule.name}` | {rule.element or '-'} | "
                    f"{rule.severity} | {summary} |")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
 
 from speclint import __version__
@@ -53,6 +52,8 @@ class Cache:
         data = result.as_dict()
         data["suppressed"] = result.suppressed
         target = self.folder / key[:2] / f"{key}.json"
+        import tempfile  # only when a result is written
+
         try:
             self._ensure_root()
             target.parent.mkdir(parents=True, exist_ok=True)

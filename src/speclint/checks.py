@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from speclint import safe_regex, yamlsafe
 from speclint.detect.base import Context, Issue, quoted
 from speclint.document import Document, normalise_title
 from speclint.models import ElementReport
-from speclint.prefilter import reads_edges
+from speclint.prefilter import SCOPE_FRAGMENTS, Guarded, reads_edges
 
 
 @dataclass
@@ -68,9 +69,13 @@ class Run:
 
         Each line is matched on its own, so a match never spans two lines. A pattern that
         does not look at a line's edges (anchors, look-arounds) first runs once over the
-        lines joined, and only the lines where it found something are matched again.
+        lines joined, and only the lines where it found something are matched again. A
+        vocabulary pattern first asks the prefilter about the whole scope.
         """
-        regex = getattr(pattern, "regex", pattern)  # one scan: the prefilter would not pay
+        possible = getattr(pattern, "possible", None)
+        if possible is not None and not possible(self.joined(scope)[0]):
+            return
+        regex = getattr(pattern, "regex", pattern)
         lines = self.lines(scope)
         indexes = range(len(lines)) if reads_edges(regex.pattern, regex.flags) \
             else self._lines_with_matches(regex, scope)
@@ -106,11 +111,25 @@ def check_type(name: str) -> Callable[[Check], Check]:
 
 @cache
 def load_plugin_checks() -> None:
-    """Check types from installed packages (entry points only; never from a repository)."""
+    """Check types from installed packages (entry points only; never from a repository).
+
+    A distribution found inside the working tree (a ``*.dist-info`` in the linted repository,
+    seen because the working directory is on ``sys.path``) is refused with a warning, and a
+    trusted plugin is imported with the working tree hidden from ``sys.path`` (speclint.trust).
+    """
     from importlib.metadata import entry_points
 
+    from speclint import trust
+
     for entry in entry_points(group="speclint.checks"):
-        if entry.name not in CHECKS:
+        if entry.name in CHECKS:
+            continue
+        reason = trust.untrusted_reason(getattr(entry, "dist", None))
+        if reason:
+            sys.stderr.write(f"speclint: warning: ignoring check type '{entry.name}' "
+                             f"({entry.value}): {reason}\n")
+            continue
+        with trust.no_working_tree_on_path():
             CHECKS[entry.name] = entry.load()
 
 
@@ -134,6 +153,13 @@ def _compiled(pattern: str, ignore_case: bool, trusted: bool = False) -> Any:
     return safe_regex.compile_user(pattern, bool(ignore_case))
 
 
+@cache
+def _scope_pattern(pattern: str, flags: int) -> Guarded:
+    """A vocabulary pattern as a rule uses it: asked about a whole scope first, in a small
+    RE2 Set of its own (the prose Set is tuned for sentences)."""
+    return Guarded(pattern, flags, SCOPE_FRAGMENTS)
+
+
 def matcher(spec: dict[str, Any]) -> Any:
     """A compiled pattern from {pattern | vocabulary | words, ignore_case}.
 
@@ -141,7 +167,8 @@ def matcher(spec: dict[str, Any]) -> Any:
     through safe_regex; ``words`` are escaped literals, so they cannot backtrack.
     """
     if "vocabulary" in spec:
-        return vocabulary_pattern(None, spec["vocabulary"])
+        found = vocabulary_pattern(None, spec["vocabulary"])
+        return _scope_pattern(found.pattern, found.flags)
     if "words" in spec:
         words = "|".join(re.escape(str(w)) for w in spec["words"])
         return _compiled(rf"\b(?:{words})\b", spec.get("ignore_case", True), True)
@@ -180,7 +207,9 @@ def check_rule_params(rule: Any) -> str | None:
     """Why a rule's type or params cannot work, or None."""
     load_plugin_checks()
     if rule.type not in CHECKS:
-        return f"unknown check type '{rule.type}' (known: {', '.join(sorted(CHECKS))})"
+        problem = f"unknown check type '{rule.type}' (known: {', '.join(sorted(CHECKS))})"
+        _raise_at_type(rule, problem)
+        return problem
     specs = [rule.params] + [rule.params[k] for k in ("when", "require") if k in rule.params]
     for spec in specs:
         if not isinstance(spec, dict):
@@ -196,6 +225,29 @@ def check_rule_params(rule: Any) -> str | None:
                                              ("pattern", "vocabulary", "words")):
         return "a pattern rule needs 'pattern', 'words' or 'vocabulary'"
     return None
+
+
+def _raise_at_type(rule: Any, problem: str) -> None:
+    """Report ``problem`` against ``rules.N.type`` of the rule's own file, when it can be found.
+
+    (The caller, ruleset.load_rule_file, would name ``rules.N.params``: a wrong check type is
+    a mistake in ``type``, so point there.)
+    """
+    from speclint.errors import UsageError
+
+    source = getattr(rule, "source", "")
+    try:
+        text = open(source, encoding="utf-8").read() if source else ""
+        items = (yamlsafe.load(text) or {}).get("rules") if text else None
+    except (OSError, UnicodeDecodeError, yamlsafe.YamlError, AttributeError):
+        return
+    if not isinstance(items, list):
+        return
+    for index, item in enumerate(items):
+        if isinstance(item, dict) and item.get("code") == rule.code \
+                and item.get("type") == rule.type:
+            line = yamlsafe.key_line(text, ["rules", index, "type"]) or 1
+            raise UsageError(f"{source}:{line}: rules.{index}.type: {problem}")
 
 
 # -- element checks -----------------------------------------------------------------------
@@ -365,54 +417,155 @@ def front_matter_schema(rule: Any, run: Run) -> Iterator[Hit]:
 
 @check_type("code-block-valid")
 def code_block_valid(rule: Any, run: Run) -> Iterator[Hit]:
-    kind = rule.params["check"]
+    """Code blocks of the languages in the rule's params must parse (json, yaml) or be valid
+    schemas (json-schema: ``json_languages`` parsed as JSON, ``yaml_languages`` as YAML,
+    ``schema_languages`` checked even without "$schema")."""
+    params = rule.params
+    kind = params["check"]
+    languages = set(params.get("languages", [kind]))
+    json_langs = set(params.get("json_languages", ["json"]))
+    yaml_langs = set(params.get("yaml_languages", []))
+    labelled = set(params.get("schema_languages", []))
     for block in run.doc.blocks:
         if block.kind != "code":
             continue
         lang = block.info.split()[0].lower() if block.info.strip() else ""
-        if kind == "json" and lang == "json":
+        if kind == "json" and lang in languages:
             yield from _json_errors(block.text, block.body_start)
-        elif kind == "yaml" and lang in ("yaml", "yml"):
+        elif kind == "yaml" and lang in languages:
             yield from _yaml_errors(block.text, block.body_start)
-        elif kind == "json-schema" and lang in ("json", "yaml", "yml", "jsonschema",
-                                                "json-schema"):
-            yield from _schema_errors(block.text, block.body_start, lang)
+        elif kind == "json-schema" and lang in json_langs | yaml_langs:
+            parser = "json" if lang in json_langs else "yaml"
+            yield from _schema_errors(block.text, block.body_start, parser, lang in labelled)
 
 
 def _json_errors(text: str, first_line: int) -> Iterator[Hit]:
     try:
         json.loads(text)
     except json.JSONDecodeError as exc:
-        yield Hit(first_line + exc.lineno - 1, exc.colno, fields={"detail": exc.msg})
+        comma = _trailing_comma(text, exc.pos)
+        if comma is not None:  # "x": 1,} -- the comma is the mistake, not the brace
+            line = text.count("\n", 0, comma)
+            column = comma - (text.rfind("\n", 0, comma) + 1) + 1
+            detail = f"remove the trailing comma before '{text[exc.pos]}'"
+            yield Hit(first_line + line, column, fields={"detail": detail})
+        else:
+            yield Hit(first_line + exc.lineno - 1, exc.colno, fields={"detail": exc.msg})
     except RecursionError:
         yield Hit(first_line, fields={"detail": "nesting is too deep"})
+    except ValueError:
+        return  # valid JSON with a number too long for Python to convert: nothing to report
+
+
+def _trailing_comma(text: str, position: int) -> int | None:
+    """Index of a comma right before a closing bracket at ``position``, if that is the error."""
+    if position >= len(text) or text[position] not in "]}":
+        return None
+    before = text[:position].rstrip()
+    return len(before) - 1 if before.endswith(",") else None
 
 
 def _yaml_errors(text: str, first_line: int) -> Iterator[Hit]:
-    try:
-        for document in text.split("\n---\n"):
+    offset = 0  # lines of the documents before this one
+    for document in text.split("\n---\n"):
+        try:
             yamlsafe.load(document)
-    except yamlsafe.YamlError as exc:
-        yield Hit(first_line + (exc.line or 1) - 1, fields={"detail": str(exc)})
+        except yamlsafe.YamlError as exc:
+            line = _yaml_error_line(document, exc.line)
+            yield Hit(first_line + offset + line - 1, fields={"detail": str(exc)})
+            return
+        offset += document.count("\n") + 2
 
 
-def _schema_errors(text: str, first_line: int, lang: str) -> Iterator[Hit]:
-    problem = _schema_problem(text, lang)
+def _yaml_error_line(document: str, line: int | None) -> int:
+    """The line to report a YAML error on, inside the block. An error found at the end of the
+    text (an unclosed "[" or quote) is reported where the unclosed construct starts."""
+    lines = document.split("\n")
+    last = max((i for i, text in enumerate(lines, 1) if text.strip()), default=1)
+    if line is not None and line <= last:
+        return line
+    import yaml
+
+    try:
+        for _ in yaml.parse(document, Loader=yamlsafe.SafeLoader):
+            pass
+    except yaml.MarkedYAMLError as exc:
+        if exc.context_mark is not None and exc.context_mark.line + 1 <= last:
+            return exc.context_mark.line + 1
+    except (yaml.YAMLError, RecursionError, ValueError):
+        pass
+    return last
+
+
+def _schema_errors(text: str, first_line: int, parser: str, labelled: bool) -> Iterator[Hit]:
+    problem = _schema_problem(text, parser, labelled)
     if problem:
-        yield Hit(first_line, fields={"detail": problem})
+        detail, path = problem
+        yield Hit(first_line + _schema_path_line(text, parser, path) - 1,
+                  fields={"detail": detail})
+
+
+def _schema_path_line(text: str, parser: str, path: tuple[Any, ...]) -> int:
+    """1-based line of the keyword at ``path`` in the block (1 when it cannot be found)."""
+    if not path:
+        return 1
+    if parser == "yaml":
+        return yamlsafe.key_line(text, list(path)) or 1
+    return _json_key_line(text, path) or 1
+
+
+_JSON_TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|[{}\[\],:]')
+
+
+def _json_key_line(text: str, path: tuple[Any, ...]) -> int | None:
+    """1-based line of the member at ``path`` (keys and indexes) in a JSON text.
+
+    One pass over the tokens with a stack of containers; no recursion, linear time."""
+    stack: list[list[Any]] = []  # [kind, current key or index, expecting a key]
+    line, counted, best = 1, 0, None
+    for token in _JSON_TOKEN.finditer(text):
+        value = token.group()
+        line += text.count("\n", counted, token.start())
+        counted = token.start()
+        if value in "{[":
+            stack.append([value, 0 if value == "[" else None, value == "{"])
+        elif value in "}]":
+            if stack:
+                stack.pop()
+        elif value == ",":
+            if stack:
+                top = stack[-1]
+                if top[0] == "[":
+                    top[1] += 1
+                else:
+                    top[2] = True
+        elif value == ":":
+            continue
+        elif stack and stack[-1][0] == "{" and stack[-1][2]:
+            try:
+                stack[-1][1] = json.loads(value)
+            except ValueError:
+                stack[-1][1] = value
+            stack[-1][2] = False
+            depth = len(stack)
+            if depth <= len(path) and all(str(frame[1]) == str(step) for frame, step
+                                          in zip(stack, path[:depth], strict=True)):
+                if depth == len(path):
+                    return line
+                best = line  # the deepest member on the way to the path so far
+    return best
 
 
 @lru_cache(maxsize=512)
-def _schema_problem(text: str, lang: str) -> str | None:
-    """What is wrong with a JSON Schema block, or None. Cached: checking a schema against its
-    meta-schema costs milliseconds, and specs repeat their schemas."""
+def _schema_problem(text: str, parser: str, labelled: bool) -> tuple[str, tuple[Any, ...]] | None:
+    """What is wrong with a JSON Schema block and where (the path to the bad keyword), or
+    None. Cached: checking a schema against its meta-schema costs milliseconds, and specs
+    repeat their schemas."""
     try:
-        data = json.loads(text) if lang.startswith("json") and lang != "json-schema" else \
-            yamlsafe.load(text)
+        data = json.loads(text) if parser == "json" else yamlsafe.load(text)
     except (ValueError, RecursionError):
         return None
-    if not isinstance(data, dict) or not ("$schema" in data or lang in ("jsonschema",
-                                                                        "json-schema")):
+    if not isinstance(data, dict) or not ("$schema" in data or labelled):
         return None
     from jsonschema.validators import validator_for
 
@@ -420,11 +573,11 @@ def _schema_problem(text: str, lang: str) -> str | None:
         meta = _meta_validator(validator_for(data, default=_default_validator()))
         error = next(meta.iter_errors(data), None)  # the first, as check_schema reports
     except RecursionError:
-        return "schema nesting is too deep"
+        return "schema nesting is too deep", ()
     if error is None:
         return None
     path = ".".join(str(p) for p in error.path) or "schema"
-    return f"{path}: {error.message}"
+    return f"{path}: {error.message}", tuple(error.path)
 
 
 @cache

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -31,6 +32,26 @@ def _use_color(choice: str) -> bool:
 
 class SpeclintGroup(click.Group):
     """Turn UsageError into one line and exit 2; never show a traceback."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        """click prints bad usage as a four-line block; speclint prints one line (exit 2)."""
+        kwargs["standalone_mode"] = False
+        try:
+            status = super().main(*args, **kwargs)
+        except click.UsageError as exc:
+            if type(exc).__name__ == "NoArgsIsHelpError":  # bare 'speclint': the help
+                click.echo(exc.format_message(), err=True)
+                sys.exit(EXIT_ERROR)
+            where = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
+            click.echo(f"speclint: error: {exc.format_message()}{where}", err=True)
+            sys.exit(EXIT_ERROR)
+        except click.ClickException as exc:
+            click.echo(f"speclint: error: {exc.format_message()}", err=True)
+            sys.exit(exc.exit_code)
+        except click.exceptions.Abort:
+            click.echo("speclint: interrupted", err=True)
+            sys.exit(130)
+        sys.exit(status if isinstance(status, int) else EXIT_OK)
 
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -72,13 +93,14 @@ def main() -> None:
               help="Use this configuration file instead of discovery.")
 @click.option("--baseline", type=click.Path(dir_okay=False), help="Hide known findings.")
 @click.option("--write-baseline", type=click.Path(dir_okay=False),
-              help="Record the current findings as the baseline.")
+              help="Record every current finding as the baseline (entries of files not "
+                   "linted are kept); exit 0 once written.")
 @click.option("--changed-since", help="Lint only Markdown files changed since this git ref.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes.")
 @click.option("--no-cache", is_flag=True, help="Ignore and do not write the result cache.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
               help="Colour output (honours NO_COLOR and FORCE_COLOR).")
-@click.option("--quiet", "-q", is_flag=True, help="Findings only, no hints.")
+@click.option("--quiet", "-q", is_flag=True, help="Findings only: no hints, no summary.")
 @click.option("--statistics", is_flag=True, help="Counts per rule.")
 @click.option("--stdin-filename", help="Name for the spec read from stdin ('-').")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")

@@ -21,6 +21,7 @@ from speclint.errors import UsageError
 
 CONFIG_NAMES = (".speclint.yaml", ".speclint.yml")
 DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024
+DEFAULT_MAX_FINDINGS_PER_RULE = 1000
 
 
 @dataclass
@@ -39,13 +40,14 @@ class Config:
     max_warnings: int | None = None
     require_suppression_reason: bool = False
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    max_findings_per_rule: int = DEFAULT_MAX_FINDINGS_PER_RULE
     text: str | None = None  # the file's text, to find the line of a key later
 
     def relative(self, path: Path) -> str:
         """POSIX path of ``path`` relative to the config root (for glob matching)."""
         try:
             return path.resolve().relative_to(self.root.resolve()).as_posix()
-        except (ValueError, OSError):
+        except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop
             return path.as_posix()
 
     def matches(self, globs: list[str], path: Path) -> bool:
@@ -132,10 +134,16 @@ def discover(start: Path) -> Path | None:
 
 
 def _has_tool_section(path: Path) -> bool:
+    """Whether a pyproject.toml configures speclint. One that does not parse but has a
+    ``[tool.speclint]`` table counts, so its error is reported instead of skipping it."""
     try:
-        tool = tomllib.loads(path.read_text("utf-8")).get("tool", {})
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        text = path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
         return False
+    try:
+        tool = tomllib.loads(text).get("tool", {})
+    except tomllib.TOMLDecodeError:
+        return re.search(r"^\s*\[\[?\s*tool\s*\.\s*speclint\b", text, re.M) is not None
     return isinstance(tool, dict) and "speclint" in tool
 
 
@@ -151,13 +159,61 @@ def _read(path: Path) -> tuple[Any, str]:
         try:
             data = tomllib.loads(text).get("tool", {}).get("speclint", {})
         except tomllib.TOMLDecodeError as exc:
-            raise UsageError(f"{path}: invalid TOML: {exc}") from None
+            raise _toml_error(path, exc) from None
         return data, text
     try:
         data = yamlsafe.load(text)
     except yamlsafe.YamlError as exc:
         raise UsageError(f"{path}:{exc.line or 1}: invalid YAML: {exc}") from None
+    duplicate = _duplicate_key(text)
+    if duplicate:
+        line, key_path, first = duplicate
+        key = ".".join(str(p) for p in key_path)
+        raise UsageError(f"{path}:{line}: {key}: duplicate key '{key_path[-1]}' (first set on "
+                         f"line {first}; YAML would silently keep only the last value)")
     return ({} if data is None else data), text
+
+
+def _toml_error(path: Path, exc: tomllib.TOMLDecodeError) -> UsageError:
+    """``file:line: invalid TOML: ...`` (tomllib says '(at line N, column M)')."""
+    found = re.search(r"\(at line (\d+), column \d+\)", str(exc))
+    where = f":{found.group(1)}" if found else ""
+    return UsageError(f"{path}{where}: invalid TOML: {exc}")
+
+
+def _duplicate_key(text: str) -> tuple[int, list[Any], int] | None:
+    """(line, key path, line of the first one) of the first key set twice in one mapping.
+
+    PyYAML keeps the last of two equal keys without a word, so ``fail_on: error`` followed by
+    ``fail_on: never`` further down would switch a gate off unnoticed. Runs only on text that
+    yamlsafe.load accepted (so aliases are bounded); shared nodes are visited once.
+    """
+    import yaml
+
+    try:
+        root = yaml.compose(text, Loader=yamlsafe.SafeLoader)
+    except yaml.YAMLError:
+        return None
+    seen: set[int] = set()
+    stack: list[tuple[Any, list[Any]]] = [(root, [])] if root is not None else []
+    found: list[tuple[int, list[Any], int]] = []
+    while stack:
+        node, key_path = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            first: dict[Any, int] = {}
+            for key, value in node.value:
+                name = key.value if isinstance(key, yaml.ScalarNode) else None
+                if name is not None and name in first:
+                    found.append((key.start_mark.line + 1, [*key_path, name], first[name]))
+                elif name is not None:
+                    first[name] = key.start_mark.line + 1
+                stack.append((value, [*key_path, name]))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((item, [*key_path, index]) for index, item in enumerate(node.value))
+    return min(found, key=lambda item: item[0]) if found else None
 
 
 def _off_is_false(data: Any) -> None:
@@ -174,12 +230,16 @@ def _off_is_false(data: Any) -> None:
                     settings[key] = "off"
 
 
-def load_config(path: Path) -> Config:
-    """Read and validate one configuration file."""
+def load_config(path: Path, root: Path | None = None) -> Config:
+    """Read and validate one configuration file.
+
+    Globs (``include``, ``exclude``, ``overrides[].files``) are relative to ``root``, by default
+    the file's folder; ``rule_paths`` are always relative to the file's folder.
+    """
     from speclint import schemas
 
     data, text = _read(path)
-    config = Config(path=path, root=path.parent, text=text)
+    config = Config(path=path, root=root or path.parent, text=text)
     if not isinstance(data, dict):
         config.fail([], "configuration must be a mapping of settings")
     _off_is_false(data)
@@ -190,8 +250,21 @@ def load_config(path: Path) -> Config:
     for key, value in data.items():
         setattr(config, key, value)
     _check_profiles(config)
-    config.rule_paths = [str(config.root / p) for p in config.rule_paths]
+    config.rule_paths = _rule_paths(config, path.parent)
     return config
+
+
+def _rule_paths(config: Config, folder: Path) -> list[str]:
+    """``rule_paths`` resolved against the configuration file's folder; each must exist."""
+    resolved = []
+    for index, name in enumerate(config.rule_paths):
+        full = folder / name
+        if not full.exists():
+            line = _line(config.path, config.text, ["rule_paths", index]) if config.path else 1
+            raise UsageError(f"{config.path}:{line}: rule_paths: '{name}' does not exist "
+                             f"(looked for {full})")
+        resolved.append(str(full))
+    return resolved
 
 
 def _did_you_mean(key_path: list[Any], message: str) -> str:

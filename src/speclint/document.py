@@ -13,11 +13,12 @@ from speclint.source import Source
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
 _NUMBERING = re.compile(r"^(?:(?:\d+|[ivxlc]+|[a-z])[.)]|\d+(?:\.\d+)*\.?|§)\s+", re.I)
 _NON_WORD = re.compile(r"[^\w]+")
+_TITLE_MARKUP = re.compile(r"[`*_~]|\[|\]\([^)]*\)")
 
 
 def normalise_title(title: str) -> str:
     """'4.2 RATE-LIMITING' -> 'rate limiting': case, punctuation and numbering away."""
-    text = re.sub(r"[`*_~]|\[|\]\([^)]*\)", " ", title).strip()
+    text = _TITLE_MARKUP.sub(" ", title).strip()
     text = _NUMBERING.sub("", text)
     text = _NON_WORD.sub(" ", text.lower()).replace("_", " ")
     return " ".join(text.split())
@@ -92,11 +93,15 @@ class Section:
     blocks: list[Block] = field(default_factory=list)
     children: list[Section] = field(default_factory=list)
     parent: Section | None = None
+    heading: Block | None = None  # the heading block (None for the root)
 
     def walk(self) -> Iterator[Section]:
-        yield self
-        for child in self.children:
-            yield from child.walk()
+        """This section and all below it, in document order."""
+        stack = [self]
+        while stack:
+            section = stack.pop()
+            yield section
+            stack.extend(reversed(section.children))
 
     def all_blocks(self) -> Iterator[Block]:
         yield from self.blocks
@@ -120,6 +125,7 @@ class Document:
     lists: list[ListInfo]
     root: Section
     comments: list[tuple[int, int, str]]  # (start line, end line, text) of HTML comments
+    all_sections: list[Section] = field(default_factory=list)  # the root first, in order
 
     @property
     def front_matter(self) -> dict[str, Any]:
@@ -132,17 +138,15 @@ class Document:
 
     @property
     def title_line(self) -> int:
-        for section in self.root.walk():
-            if section.level > 0:
-                return section.start
-        return 1
+        return self.all_sections[1].start if len(self.all_sections) > 1 else 1
 
     def sections(self) -> Iterator[Section]:
-        return (s for s in self.root.walk() if s.level > 0)
+        """Every section with a heading, in document order."""
+        return iter(self.all_sections[1:])
 
     def section_at(self, line: int) -> Section:
         found = self.root
-        for section in self.root.walk():
+        for section in self.all_sections:
             if section.start <= line <= section.end and section.level >= found.level:
                 found = section
         return found
@@ -232,9 +236,13 @@ class _Flattener:
         self.blocks.append(block)
 
 
-def build_sections(blocks: list[Block], last_line: int) -> Section:
-    """Section tree from top-level headings (headings in lists or quotes stay blocks)."""
+def build_sections(blocks: list[Block], last_line: int,
+                   order: list[Section] | None = None) -> Section:
+    """Section tree from top-level headings (headings in lists or quotes stay blocks);
+    ``order`` receives every section, the root first, in document order."""
     root = Section(level=0, title="", norm="", start=1, end=last_line)
+    if order is not None:
+        order.append(root)
     stack = [root]
     for block in blocks:
         if block.kind == "heading" and block.list_depth == 0 and not block.in_quote:
@@ -242,7 +250,9 @@ def build_sections(blocks: list[Block], last_line: int) -> Section:
                 stack[-1].end = block.start - 1
                 stack.pop()
             section = Section(block.level, block.text, normalise_title(block.text), block.start,
-                              last_line, parent=stack[-1])
+                              last_line, parent=stack[-1], heading=block)
+            if order is not None:
+                order.append(section)
             stack[-1].children.append(section)
             stack.append(section)
         else:
@@ -270,6 +280,7 @@ def build_document(path: str, source: Source) -> Document:
     flat = _Flattener()
     flat.walk(tokens)
     last_line = max(1, len(source.lines) - (1 if source.lines[-1:] == [""] else 0))
-    root = build_sections(flat.blocks, last_line)
+    order: list[Section] = []
+    root = build_sections(flat.blocks, last_line, order)
     comments = sorted(flat.comments + _inline_comments(source, flat.blocks))
-    return Document(path, source, flat.blocks, flat.lists, root, comments)
+    return Document(path, source, flat.blocks, flat.lists, root, comments, order)

@@ -15,6 +15,7 @@ from speclint.detect.base import Context
 from speclint.document import build_document
 from speclint.errors import UsageError
 from speclint.models import ELEMENTS, SEVERITY_RANK, ElementReport, FileResult, Finding
+from speclint.parse import TooDeep
 from speclint.ruleset import Profile, Rule, load_profile, resolve_selector
 from speclint.source import Source, load_source
 from speclint.vocab import Vocabulary, load_vocabulary
@@ -36,6 +37,7 @@ class Settings:
     root: str = "."
     require_suppression_reason: bool = False
     max_file_bytes: int = 10 * 1024 * 1024
+    max_findings_per_rule: int = 1000  # 0: no limit
     debug: bool = False
 
     @property
@@ -128,7 +130,7 @@ def _pick(source: Source, settings: Settings, path: Path) -> tuple[str, str, dic
 def _relative(path: Path, root: str) -> str:
     try:
         return path.resolve().relative_to(Path(root).resolve()).as_posix()
-    except (ValueError, OSError):
+    except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop
         return path.as_posix()
 
 
@@ -143,7 +145,7 @@ def lint_source(display: str, source: Source, settings: Settings, path: Path,
     run = Run(doc, ctx, reports, issues, status, {**_file_problems(source), **(extra or {})},
               profile.elements)
     configured = _enabled(settings, rule_settings)
-    findings = []
+    findings: list[Finding] = []
     lines = source.lines
     for rule in settings.rules:
         if configured.get(rule.code) == "off":
@@ -153,11 +155,37 @@ def lint_source(display: str, source: Source, settings: Settings, path: Path,
         severity = _severity(rule, status, profile, configured)
         if severity == "off":
             continue
-        for hit in CHECKS[rule.type](rule, run):
-            findings.append(_finding(rule, hit, severity, lines))
+        findings += _rule_findings(rule, run, severity, lines, settings, status, profile,
+                                   configured)
     findings, suppressed = _apply_suppressions(findings, doc.comments, settings, lines,
                                                status, profile, configured)
-    return FileResult(display, profile_name, status, reports, sorted(set(findings)), suppressed)
+    return FileResult(display, profile_name, status, reports,
+                      sorted(set(findings), key=Finding.sort_key), suppressed)
+
+
+def _rule_findings(rule: Rule, run: Run, severity: str, lines: list[str], settings: Settings,
+                   status: str, profile: Profile, configured: dict[str, str]) -> list[Finding]:
+    """The findings of one rule, at most ``max_findings_per_rule``; past it, the next hit
+    becomes one finding of the findings-truncated rule instead (SL008)."""
+    found: list[Finding] = []
+    limit = settings.max_findings_per_rule
+    for hit in CHECKS[rule.type](rule, run):
+        if limit and len(found) >= limit:
+            found += _truncated(rule, hit, limit, lines, settings, status, profile, configured)
+            break
+        found.append(_finding(rule, hit, severity, lines))
+    return found
+
+
+def _truncated(rule: Rule, hit: Hit, limit: int, lines: list[str], settings: Settings,
+               status: str, profile: Profile, configured: dict[str, str]) -> list[Finding]:
+    notice = next((r for r in settings.rules if r.type == "file-problem"
+                   and r.params.get("problem") == "truncated"), None)
+    if notice is None or configured.get(notice.code) == "off":
+        return []
+    fields = {"code": rule.code, "rule": rule.name, "limit": str(limit)}
+    return [_finding(notice, Hit(hit.line, hit.column, fields=fields),
+                     _severity(notice, status, profile, configured), lines)]
 
 
 def _apply_suppressions(findings: list[Finding], comments: list[tuple[int, int, str]],
@@ -199,6 +227,8 @@ def lint_bytes(display: str, data: bytes, settings: Settings, path: Path) -> Fil
         return lint_source(display, load_source(data), settings, path)
     except UsageError:
         raise
+    except TooDeep:
+        return problem_result(display, "too-deep", settings)
     except Exception as exc:  # noqa: BLE001 - isolation: one file must not stop the run
         detail = f"{type(exc).__name__}: {exc}"
         if settings.debug:

@@ -26,6 +26,8 @@ back in line order. Footnote definitions, which mistune keeps only as text, beco
 from __future__ import annotations
 
 import re
+import sys
+import threading
 from typing import Any
 
 import mistune
@@ -282,21 +284,28 @@ def _previous_paragraph(state: LineState) -> Token | None:
 
 
 def _stamp_def_list(token: Token, head: Token, spans: list[tuple[int, int]]) -> None:
-    """Terms on the lines of the paragraph they came from, definitions on their lines."""
+    """Terms on the lines of the paragraph they came from, definitions on their lines.
+
+    def_list appends to the list before it, so only the children after the last stamped
+    one are new (looking at all of them each time would be quadratic).
+    """
     if token.get("type") != "def_list":
         return
+    children = token["children"]
+    first_new = len(children)
+    while first_new > 0 and "_start" not in children[first_new - 1]:
+        first_new -= 1
     line = head["_start"]
     definitions = iter(spans)
-    for child in token["children"]:
-        if "_start" in child:
-            continue
+    for child in children[first_new:]:
         if child["type"] == "def_list_head":
             child["_start"] = child["_end"] = min(line, head["_end"])
             line += 1
         else:
             child["_start"], child["_end"] = next(definitions, (head["_end"], head["_end"]))
     token.setdefault("_start", head["_start"])
-    token["_end"] = max(child["_end"] for child in token["children"])
+    ends = [child["_end"] for child in children[first_new:]]
+    token["_end"] = max([token.get("_end", 0), *ends])
 
 
 def _record_footnote(block: LineBlockParser, m: re.Match[str], state: LineState) -> None:
@@ -350,8 +359,54 @@ def build_markdown() -> mistune.Markdown:
 _MARKDOWN: mistune.Markdown | None = None
 
 
+class TooDeep(Exception):
+    """mistune needs more nested calls for this text than speclint gives it."""
+
+
+DEEP_RECURSION_LIMIT = 40_000  # Python frames: about 5,000 list and quote lines in turn
+DEEP_STACK_BYTES = 512 << 20
+
+
 def parse_blocks(body: str, first_line: int) -> list[Token]:
-    """Block tokens of ``body`` (LF text) whose first line is file line ``first_line``."""
+    """Block tokens of ``body`` (LF text) whose first line is file line ``first_line``.
+
+    mistune parses a block that interrupts a list or a quote inside the call that collects
+    that container, so ``- a`` / ``> b`` lines in turn nest one call per line. A text that
+    runs out of Python's usual recursion limit is parsed again with a deeper one, in a thread
+    with a stack to match; past that, TooDeep.
+    """
+    try:
+        return _parse_blocks(body, first_line)
+    except RecursionError:
+        return _parse_deeply(body, first_line)
+
+
+def _parse_deeply(body: str, first_line: int) -> list[Token]:
+    found: list[list[Token]] = []
+
+    def run() -> None:
+        limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(limit, DEEP_RECURSION_LIMIT))
+        try:
+            found.append(_parse_blocks(body, first_line))
+        except RecursionError:
+            pass
+        finally:
+            sys.setrecursionlimit(limit)
+
+    size = threading.stack_size(DEEP_STACK_BYTES)
+    try:
+        thread = threading.Thread(target=run, name="speclint-deep-parse")
+        thread.start()
+        thread.join()
+    finally:
+        threading.stack_size(size)
+    if not found:
+        raise TooDeep("lists and block quotes interrupt each other too many times in a row")
+    return found[0]
+
+
+def _parse_blocks(body: str, first_line: int) -> list[Token]:
     global _MARKDOWN
     if _MARKDOWN is None:
         _MARKDOWN = build_markdown()

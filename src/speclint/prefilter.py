@@ -30,7 +30,7 @@ import codecs
 import functools
 import re
 import string
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from re import _constants as C  # type: ignore[attr-defined]  # Python 3.11+
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any, NamedTuple
@@ -382,19 +382,22 @@ class FragmentSet:
 
 FRAGMENTS = FragmentSet()  # for patterns read on prose: sentences, list items, table rows
 CODE_FRAGMENTS = FragmentSet()  # for patterns read on code blocks (another kind of text)
+SCOPE_FRAGMENTS = FragmentSet()  # for the patterns of rules, asked about whole scopes
 
 
 class Guarded:
     """A pattern compiled on first use, run only on texts that hold all of its fragments."""
 
-    __slots__ = ("pattern", "flags", "fragment_set", "needs", "_memo", "_regex")
+    __slots__ = ("pattern", "flags", "fragment_set", "fragments", "needs", "_memo", "_regex")
 
-    def __init__(self, pattern: str, flags: int = 0, fragment_set: FragmentSet = FRAGMENTS) \
-            -> None:
+    def __init__(self, pattern: str, flags: int = 0, fragment_set: FragmentSet = FRAGMENTS,
+                 known: Iterable[str] | None = None) -> None:
+        """``known``: the fragments, worked out ahead of time (speclint.bundle)."""
         self.pattern = pattern
         self.flags = flags
         self.fragment_set = fragment_set
-        self.needs = fragment_set.needs(fragments(pattern, flags))
+        self.fragments = tuple(known) if known is not None else fragments(pattern, flags)
+        self.needs = fragment_set.needs(self.fragments)
         self._memo = fragment_set.memo
         self._regex: re.Pattern[str] | None = None
 

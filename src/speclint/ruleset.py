@@ -8,7 +8,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from speclint import schemas, yamlsafe
+from speclint import bundle, schemas, yamlsafe
 from speclint.errors import UsageError
 from speclint.models import ELEMENTS
 from speclint.vocab import rules_dir
@@ -78,15 +78,11 @@ def _rule(data: dict[str, Any], source: str) -> Rule:
         params=data.get("params", {}), examples=data.get("examples", {}), source=source)
 
 
-def load_rule_file(path: Path, trusted: bool = False) -> list[Rule]:
-    """Rules of one file; ``trusted`` built-in files skip schema validation at run time
-    (tests/test_rule_examples.py validates them), which keeps jsonschema out of start-up."""
+def load_rule_file(path: Path) -> list[Rule]:
+    """Rules of one file, validated against the rule-file schema and the check types."""
     text, data = _read_yaml(path)
-    if not trusted:
-        validate(path, text, data, "rule-file")
+    validate(path, text, data, "rule-file")
     rules = [_rule(item, str(path)) for item in data["rules"]]
-    if trusted:
-        return rules
     from speclint.checks import check_rule_params
 
     for index, rule in enumerate(rules):
@@ -103,9 +99,11 @@ def rule_files(folder: Path) -> list[Path]:
 
 @cache
 def builtin_rules() -> tuple[Rule, ...]:
+    """The built-in rules (read through speclint.bundle; validated by the tests)."""
     base = rules_dir()
     files = [base / "document.yaml", *rule_files(base / "elements")]
-    return tuple(rule for path in files for rule in load_rule_file(path, trusted=True))
+    return tuple(_rule(item, str(path)) for path in files
+                 for item in bundle.builtin_yaml(path.relative_to(base).as_posix())["rules"])
 
 
 def load_rules(extra_paths: tuple[str, ...] = ()) -> list[Rule]:
@@ -163,13 +161,11 @@ def load_profile(name: str) -> Profile:
     if not path.is_file():
         known = ", ".join(profile_names())
         raise UsageError(f"unknown profile '{name}' (known: {known})")
-    text, data = _read_yaml(path)
-    if path.parent != rules_dir() / "profiles":
-        validate(path, text, data, "profile")
+    data = bundle.builtin_yaml(f"profiles/{name}.yaml")
     known = {key for rule in builtin_rules() for key in (rule.code, rule.name)}
     for key in data.get("severity") or {}:
         if key not in known:
-            line = yamlsafe.key_line(text, ["severity", key]) or 1
+            line = yamlsafe.key_line(path.read_text(encoding="utf-8"), ["severity", key]) or 1
             raise UsageError(f"{path}:{line}: severity.{key}: unknown rule '{key}'")
     if data["name"] != name:
         raise UsageError(f"{path}:1: name: '{data['name']}' must match the file name '{name}'")

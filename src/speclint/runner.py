@@ -24,26 +24,46 @@ from speclint.linter import (
     read_spec,
 )
 from speclint.models import FileResult
-from speclint.report import Report, RuleMeta, render_chunks, summarise
+from speclint.report import REPO_RELATIVE_FORMATS, Report, RuleMeta, render_chunks, summarise
 from speclint.ruleset import load_profile, load_rules, resolve_selector
 
 PARALLEL_MIN_FILES = 16
 
 
 def _config(options: dict[str, Any]) -> Config:
+    root: Path | None = None
     if options.get("config_file"):
         path: Path | None = Path(options["config_file"])
         if not path.is_file():
             raise UsageError(f"{path}: configuration file does not exist")
+        root = pinned_root(path)
     else:
         path = discover_config(Path.cwd())
     if not (options.get("no_cache") or os.environ.get("SPECLINT_NO_CACHE")):
         from speclint import schemas
         from speclint.cache import CACHE_DIR
 
-        root = path.parent if path else Path.cwd()
-        schemas.VERDICT_DIR = root / CACHE_DIR / "v1" / "valid"
-    return load_config(path) if path else Config(root=Path.cwd())
+        base = root or (path.parent if path else Path.cwd())
+        schemas.VERDICT_DIR = base / CACHE_DIR / "v1" / "valid"
+    return load_config(path, root) if path else Config(root=Path.cwd())
+
+
+def pinned_root(path: Path) -> Path | None:
+    """The folder a ``--config`` file's globs are relative to, when not its own folder.
+
+    A file that belongs to the tree being linted (in the working directory's git work tree, or
+    in the working directory, or in a folder above it, as discovery would find it) keeps its own
+    folder (None). A file from elsewhere, such as the base branch's configuration written to a
+    temporary folder to pin the gate, describes this repository: its globs are relative to the
+    git work tree's top folder, else to the working directory.
+    """
+    folder = path.resolve().parent
+    cwd = Path.cwd().resolve()
+    tree = discover.repository_root()
+    tree = tree.resolve() if tree else cwd
+    if cwd.is_relative_to(folder) or folder.is_relative_to(tree):
+        return None
+    return tree
 
 
 def _settings(options: dict[str, Any], config: Config) -> Settings:
@@ -63,7 +83,12 @@ def _settings(options: dict[str, Any], config: Config) -> Settings:
         rule_settings=dict(config.rules),
         overrides=[(o["files"], o.get("profile"), o.get("rules", {})) for o in config.overrides],
         root=str(config.root), require_suppression_reason=config.require_suppression_reason,
-        max_file_bytes=config.max_file_bytes, debug=bool(options.get("debug")))
+        max_file_bytes=config.max_file_bytes,
+        max_findings_per_rule=config.max_findings_per_rule, debug=bool(options.get("debug")))
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def _split(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -73,10 +98,7 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
 def _files(options: dict[str, Any], config: Config) -> list[Path]:
     paths = list(options.get("paths") or ())
     if options.get("changed_since"):
-        files = discover.changed_since(options["changed_since"])
-        if paths:
-            wanted = [Path(p).resolve() for p in paths]
-            files = [f for f in files if any(f.resolve().is_relative_to(w) for w in wanted)]
+        files = _changed(options["changed_since"], paths, config)
     elif paths:
         files = discover.expand(paths)
     elif config.include:
@@ -90,12 +112,63 @@ def _files(options: dict[str, Any], config: Config) -> list[Path]:
     return files
 
 
+def _changed(ref: str, paths: list[str], config: Config) -> list[Path]:
+    """The files the same run without ``--changed-since`` would lint, among those changed
+    since ``ref``: named files if changed; under named folders, or else under the configured
+    ``include`` globs or the working directory, the changed files a folder walk would find
+    (hidden folders and .gitignore'd files skipped). ``exclude`` is applied by the caller."""
+    for name in paths:
+        if not Path(name).exists() and not Path(name).is_symlink():
+            raise UsageError(f"{name}: no such file or folder")
+    changed = discover.changed_since(ref)
+    if not paths:
+        if config.include:
+            return [f for f in discover.walked(config.root, changed)
+                    if config.matches(config.include, f)]
+        return discover.walked(Path("."), changed)
+    chosen: dict[str, Path] = {}
+    resolved = {os.path.realpath(f): f for f in changed}
+    for name in paths:
+        path = Path(name)
+        real = os.path.realpath(path)
+        found = discover.walked(path, changed) if path.is_dir() \
+            else [resolved[real]] if real in resolved else []
+        for file in found:
+            chosen.setdefault(os.path.normpath(file), file)
+    return [chosen[key] for key in sorted(chosen)]
+
+
+def repo_relative_paths(results: list[FileResult], config: Config) -> dict[str, str]:
+    """Each result's path relative to the repository root: the git work tree's top folder,
+    else the configuration's root, else the working directory. A file outside it keeps an
+    absolute path. (SARIF, GitHub and GitLab consumers want repo-relative paths.)"""
+    root = discover.repository_root() or (config.root if config.path else Path.cwd())
+    top = Path(os.path.realpath(root))
+    paths = {}
+    for result in results:
+        if result.path == "<stdin>":
+            continue
+        full = Path(os.path.abspath(result.path))  # a symlinked spec keeps its own path
+        paths[result.path] = (full.relative_to(top).as_posix() if full.is_relative_to(top)
+                              else full.as_posix())
+    return paths
+
+
 def display_path(path: Path) -> str:
+    """The path as reports show it: relative to the working directory, POSIX slashes, and
+    each byte of a file name that is not UTF-8 shown as U+FFFD (reports are UTF-8)."""
     try:
         rel = os.path.relpath(path)
     except ValueError:
         rel = str(path)
-    return Path(rel).as_posix()
+    return printable(Path(rel).as_posix())
+
+
+def printable(name: str) -> str:
+    """A file name that can be written as UTF-8 (undecodable bytes as U+FFFD)."""
+    if name.isascii():
+        return name
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 _WORKER_SETTINGS: Settings | None = None
@@ -169,7 +242,7 @@ def _cache(options: dict[str, Any], config: Config, settings: Settings) -> Any |
              settings.profile, repr(settings.select), repr(settings.ignore),
              repr(sorted(settings.rule_settings.items())), repr(settings.overrides),
              settings.root, repr(settings.require_suppression_reason),
-             str(settings.max_file_bytes)]
+             str(settings.max_file_bytes), str(settings.max_findings_per_rule)]
     for source in rule_sources + [str(Path(__file__).parent.parent / "speclint" / "rules")]:
         parts.append(source)
     from speclint.vocab import rules_dir
@@ -181,8 +254,12 @@ def _cache(options: dict[str, Any], config: Config, settings: Settings) -> Any |
 
 
 def _rule_meta(settings: Settings) -> dict[str, RuleMeta]:
+    from speclint.vocab import rules_dir
+
+    builtin = str(rules_dir())
     return {r.code: RuleMeta(r.code, r.name, r.element, r.severity, r.summary, r.description,
-                             r.hint) for r in settings.rules}
+                             r.hint, builtin=r.source.startswith(builtin))
+            for r in settings.rules}
 
 
 def _write(chunks: Iterable[str], output: str | None, color: bool = False) -> None:
@@ -203,41 +280,68 @@ def run_check(options: dict[str, Any]) -> int:
     config = _config(options)
     settings = _settings(options, config)
     fail_on = options.get("fail_on") or config.fail_on
-    max_warnings = options.get("max_warnings")
+    max_warnings, limit_source = options.get("max_warnings"), "--max-warnings"
     if max_warnings is None:
-        max_warnings = config.max_warnings
+        max_warnings, limit_source = config.max_warnings, f"max_warnings in {config.path}"
+    quiet = bool(options.get("quiet"))
     if list(options.get("paths") or ()) == ["-"]:
         results = _stdin(options, settings)
     else:
         files = _files(options, config)
         jobs = options.get("jobs") or os.cpu_count() or 1
         results = _lint_all(files, settings, jobs, _cache(options, config, settings))
-    baselined, stale = 0, []
+    written, baselined, stale = _baselines(options, results)
+    summary = summarise(results)
     if options.get("baseline"):
-        from speclint import baseline
-
-        applied = baseline.apply(Path(options["baseline"]), results)
-        baselined, stale = applied.hidden, applied.stale
-    if options.get("write_baseline"):
-        from speclint import baseline
-
-        count = baseline.write(Path(options["write_baseline"]), results)
-        click.echo(f"speclint: wrote baseline {options['write_baseline']} with {count} "
-                   "findings", err=True)
+        summary["baselined"] = baselined
     fmt = options.get("fmt") or "text"
-    report = Report(results, _rule_meta(settings), __version__, summarise(results),
+    report = Report(results, _rule_meta(settings), __version__, summary,
                     color=_color(options) and not options.get("output"),
-                    quiet=bool(options.get("quiet")), statistics=bool(options.get("statistics")),
-                    baselined=baselined)
+                    quiet=quiet, statistics=bool(options.get("statistics")),
+                    baselined=baselined,
+                    repo_paths=repo_relative_paths(results, config)
+                    if fmt in REPO_RELATIVE_FORMATS else {})
     _write(render_chunks(fmt, report), options.get("output"), report.color)
-    if options.get("output"):
+    if not quiet:
         from speclint.report.text_format import summary_line
 
-        click.echo(summary_line(report), err=fmt == "text")
-    for key, code, count in stale:
-        click.echo(f"speclint: baseline entry {key} {code} is stale ({count} fewer findings); "
-                   "run --write-baseline to prune it", err=True)
-    return _exit_status(results, fail_on, max_warnings, report, options)
+        if options.get("output"):
+            click.echo(summary_line(report), err=fmt == "text")
+        elif fmt == "gitlab":  # a bare array: the counts (suppressed included) go to stderr
+            click.echo(summary_line(report), err=True)
+        if written is not None:
+            kept = f", {written.kept} of them kept for files not linted in this run" \
+                if written.kept else ""
+            click.echo(f"speclint: wrote baseline {options['write_baseline']} with "
+                       f"{_plural(written.findings, 'finding')} in "
+                       f"{_plural(written.files, 'file')}{kept}", err=True)
+        else:
+            for key, code, count in stale:
+                click.echo(f"speclint: baseline entry {key} {code} is stale ({count} fewer "
+                           "findings); run --write-baseline to prune it", err=True)
+    status = _exit_status(results, fail_on, (max_warnings, limit_source), report, options)
+    if written is not None and status == 1:
+        return 0  # the baseline was written: adopting it must not fail a `set -e` script
+    return status
+
+
+def _baselines(options: dict[str, Any], results: list[FileResult]
+               ) -> tuple[Any | None, int, list[tuple[str, str, int]]]:
+    """--write-baseline (every current finding), then --baseline (hides known findings from
+    ``results``): (what was written, findings hidden, stale entries)."""
+    if not (options.get("baseline") or options.get("write_baseline")):
+        return None, 0, []
+    from speclint import baseline
+
+    # read first: --baseline may name the file --write-baseline is about to replace
+    known = baseline.load(Path(options["baseline"])) if options.get("baseline") else None
+    written = None
+    if options.get("write_baseline"):
+        written = baseline.write(Path(options["write_baseline"]), results)
+    if known is None:
+        return written, 0, []
+    applied = baseline.apply(Path(options["baseline"]), results, known)
+    return written, applied.hidden, applied.stale
 
 
 def _color(options: dict[str, Any]) -> bool:
@@ -246,8 +350,9 @@ def _color(options: dict[str, Any]) -> bool:
     return _use_color(str(options.get("color") or "auto"))
 
 
-def _exit_status(results: list[FileResult], fail_on: str, max_warnings: int | None,
-                 report: Report, options: dict[str, Any]) -> int:
+def _exit_status(results: list[FileResult], fail_on: str,
+                 warning_limit: tuple[int | None, str], report: Report,
+                 options: dict[str, Any]) -> int:
     internal = [r for r in results if r.internal_error]
     for result in internal:
         click.echo(f"speclint: internal error on {result.path}: "
@@ -259,11 +364,16 @@ def _exit_status(results: list[FileResult], fail_on: str, max_warnings: int | No
     if internal:
         return 2
     findings = [f for r in results for f in r.findings]
-    if fails(findings, fail_on):
-        return 1
-    if max_warnings is not None and report.summary["warnings"] > max_warnings:
-        return 1
-    return 0
+    status = 1 if fails(findings, fail_on) else 0
+    max_warnings, source = warning_limit
+    warnings = report.summary["warnings"]
+    if max_warnings is not None and warnings > max_warnings:
+        if not options.get("write_baseline"):
+            click.echo(f"speclint: {warnings} warning{'' if warnings == 1 else 's'} "
+                       f"exceed{'s' if warnings == 1 else ''} the limit of {max_warnings} "
+                       f"({source}): exit status 1", err=True)
+        status = 1
+    return status
 
 
 __all__ = ["run_check", "glob_match"]

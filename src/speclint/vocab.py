@@ -56,12 +56,12 @@ class Vocabulary:
     mention_negated_before: re.Pattern[str]
 
 
-def _compile(value: Any, code: bool = False) -> Any:
+def _compile(value: Any, known: dict[str, list[str]], code: bool = False) -> Any:
     """Guarded by its fragments (speclint.prefilter), compiled on first use."""
-    fragment_set = CODE_FRAGMENTS if code else FRAGMENTS
     if isinstance(value, list):
-        return tuple(Guarded(item, 0, fragment_set) for item in value)
-    return Guarded(value, 0, fragment_set)
+        return tuple(_compile(item, known, code) for item in value)
+    fragment_set = CODE_FRAGMENTS if code else FRAGMENTS
+    return Guarded(value, 0, fragment_set, known.get(fragment_key(value, 0)))
 
 
 def _alias_pattern(aliases: list[Any]) -> re.Pattern[str]:
@@ -85,7 +85,7 @@ def _scoped(pattern: str) -> str:
     return f"(?:{pattern})"
 
 
-def _element(data: dict[str, Any]) -> ElementVocab:
+def _element(data: dict[str, Any], known: dict[str, list[str]]) -> ElementVocab:
     headings = tuple(" ".join(str(h).lower().split()) for h in data.get("headings", []))
     lists = {k: tuple(str(x).lower() for x in v) for k, v in data.items()
              if k.endswith("headings") and k != "headings"}
@@ -95,21 +95,42 @@ def _element(data: dict[str, Any]) -> ElementVocab:
             patterns[f"_{key}"] = _alias_pattern(value)  # titles are short: no prefilter
             continue
         code = key.endswith("_code")  # read on code blocks, not on prose
-        patterns[key] = _compile(value, code)
+        patterns[key] = _compile(value, known, code)
         if isinstance(value, list):
-            patterns[f"_union_{key}"] = _compile("|".join(_scoped(v) for v in value), code)
+            patterns[f"_union_{key}"] = _compile("|".join(_scoped(v) for v in value), known,
+                                                 code)
     return ElementVocab(headings, patterns, lists)
 
 
 @cache
 def load_vocabulary(path: str | None = None) -> Vocabulary:
-    """Read and compile the vocabulary (default: the built-in one)."""
-    file = Path(path) if path else rules_dir() / "vocabulary.yaml"
-    data = yamlsafe.load(file.read_text(encoding="utf-8"))
+    """Read and compile the vocabulary (default: the built-in one, from speclint.bundle)."""
+    from speclint import bundle
+
+    if path:
+        data, known = yamlsafe.load(Path(path).read_text(encoding="utf-8")), {}
+    else:
+        data, known = bundle.builtin_yaml("vocabulary.yaml"), bundle.known_fragments()
+    na = data["na"]["pattern"]
     return Vocabulary(
-        elements={name: _element(spec) for name, spec in data["elements"].items()},
-        na=Guarded(data["na"]["pattern"], re.I),
+        elements={name: _element(spec, known) for name, spec in data["elements"].items()},
+        na=Guarded(na, re.I, FRAGMENTS, known.get(fragment_key(na, re.I))),
         na_min_words=int(data["na"]["min_reason_words"]),
-        placeholder=Guarded(data["placeholder"]),
-        mention_negated_before=Guarded(data["mention_negated_before"]),
+        placeholder=_compile(data["placeholder"], known),
+        mention_negated_before=_compile(data["mention_negated_before"], known),
     )
+
+
+def guarded_patterns(vocab: Vocabulary) -> list[Guarded]:
+    """Every prefiltered pattern of a vocabulary."""
+    found = [vocab.na, vocab.placeholder, vocab.mention_negated_before]
+    for element in vocab.elements.values():
+        for value in element.patterns.values():
+            found += [p for p in (value if isinstance(value, tuple) else (value,))
+                      if isinstance(p, Guarded)]
+    return found
+
+
+def fragment_key(pattern: str, flags: int) -> str:
+    """How speclint.bundle files the fragments of a pattern."""
+    return f"{int(flags)}:{pattern}"

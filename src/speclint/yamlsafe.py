@@ -10,11 +10,11 @@ error message) would run for ever, so it must never reach the rest of speclint.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
+if TYPE_CHECKING:
+    import yaml
 
-SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_ALIASES = 100
 MAX_EXPANSION = 10_000  # nodes that aliases may add, counted as if every alias were copied
 
@@ -27,7 +27,23 @@ class YamlError(ValueError):
         self.line = line
 
 
+def safe_loader() -> Any:
+    """The C safe loader where libyaml is there. PyYAML is imported on first use, so a run
+    that reads no YAML never pays for it."""
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "SafeLoader":  # ``yamlsafe.SafeLoader``, as the other modules name it
+        return safe_loader()
+    raise AttributeError(name)
+
+
 def _children(node: yaml.Node) -> list[yaml.Node]:
+    import yaml
+
     if isinstance(node, yaml.SequenceNode):
         return list(node.value)
     if isinstance(node, yaml.MappingNode):
@@ -79,8 +95,10 @@ def check_aliases(root: yaml.Node | None) -> None:
 
 def load(text: str) -> Any:
     """Parse one YAML document safely; raise YamlError with a line on failure."""
+    import yaml
+
     try:
-        loader = SafeLoader(text)
+        loader = safe_loader()(text)
         try:
             node = loader.get_single_node()
             check_aliases(node)
@@ -105,8 +123,10 @@ def load(text: str) -> Any:
 
 def key_line(text: str, path: list[Any]) -> int | None:
     """1-based line of the node at ``path`` (keys and indexes) in a YAML text, if found."""
+    import yaml
+
     try:
-        node = yaml.compose(text, Loader=SafeLoader)
+        node = yaml.compose(text, Loader=safe_loader())
     except yaml.YAMLError:
         return None
     line = node.start_mark.line + 1 if node is not None else None

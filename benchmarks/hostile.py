@@ -1,0 +1,160 @@
+"""Hostile inputs at the size of the budget: no input takes more than 10 s per 10 MB (SPEC 9, 11).
+
+    python benchmarks/hostile.py [--megabytes 10] [--only NAME] [--timeout 120]
+
+Each input is generated here (nothing is checked in), written to a temporary folder and linted
+alone by ``speclint check --no-cache --jobs 1 --format json`` as a whole process. The table
+gives wall and CPU seconds, the peak resident memory, and the time scaled to 10 MB; the verdict
+is against 10 s per 10 MB. ``benchmarks/run.py`` runs the same table at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from common import corpus_files, default_corpus  # noqa: E402
+
+BUDGET = 10.0  # seconds per 10 MB
+MB = 1024 * 1024
+
+
+def _repeat(piece: bytes, size: int, head: bytes = b"# Spec\n\n") -> bytes:
+    return head + piece * max(1, (size - len(head)) // len(piece))
+
+
+def _numbered(template: str, size: int, head: bytes = b"# Spec\n\n") -> bytes:
+    parts, total, index = [head], len(head), 0
+    while total < size:
+        part = template.format(i=index).encode()
+        parts.append(part)
+        total += len(part)
+        index += 1
+    return b"".join(parts)
+
+
+def _realistic(size: int) -> bytes:
+    """Corpus specs one after another (front matter dropped), or a made-up spec without one."""
+    corpus = default_corpus()
+    if not corpus.is_dir():
+        return _numbered("## Section {i}\n\nPOST /v1/items/{i} returns 404 when missing; p99 "
+                         "under {i} ms. 100 requests per second per key.\n\n", size)
+    parts, total = [], 0
+    files = corpus_files(corpus)
+    random.Random(7).shuffle(files)
+    for path in files:
+        text = path.read_bytes()
+        if text.startswith(b"---"):
+            end = text.find(b"\n---", 3)
+            text = text[end + 4:] if end > 0 else text
+        parts.append(text + b"\n\n")
+        total += len(text) + 2
+        if total >= size:
+            break
+    return b"".join(parts)
+
+
+def _schema_with_properties(size: int) -> bytes:
+    count = size // 40
+    props = ",\n".join(f'  "field_{i}": {{"type": "string"}}' for i in range(count))
+    return (b'# Spec\n\n```json\n{"$schema": "https://json-schema.org/draft/2020-12/schema",\n'
+            b'"type": "object", "properties": {\n' + props.encode() + b"\n}}\n```\n")
+
+
+CASES: dict[str, Callable[[int], bytes]] = {
+    "realistic specs": _realistic,
+    "placeholder lines (TBD)": lambda n: _repeat(b"TBD\n", n),
+    "placeholder paragraphs": lambda n: _repeat(b"TBD\n\n", n),
+    "lone-CR placeholder lines": lambda n: _repeat(b"TBD\r", n, b"# Spec\r\r"),
+    "headings": lambda n: _numbered("## H{i}\n", n, b""),
+    "headings with text": lambda n: _numbered("## Section {i}\n\nSome text here.\n\n", n, b""),
+    "operation list": lambda n: _numbered("- POST /v1/x{i}\n", n),
+    "percentile table": lambda n: _numbered("| p99 | {i} ms |\n", n,
+                                            b"# Latency\n\n| Percentile | Target |\n|---|---|\n"),
+    "error table": lambda n: _numbered("| E_{i} | failure number {i} |\n", n,
+                                       b"# Errors\n\n| Code | Meaning |\n|---|---|\n"),
+    "rate-limit sentences": lambda n: _numbered("Up to {i} requests per second per key. ", n),
+    "definition lists": lambda n: _repeat(b"Term\n: definition\n\n", n),
+    "one long line": lambda n: _repeat(b"word ", n, b"# Spec\n\n") + b"\n",
+    "nested emphasis": lambda n: b"# Spec\n\n" + b"*" * (n // 2) + b"x" + b"*" * (n // 2),
+    "brackets": lambda n: b"# Spec\n\n" + b"[" * (n // 2) + b"x" + b"]" * (n // 2),
+    "nested quotes, one line each": lambda n: b"# Spec\n\n" + b"".join(
+        b">" * (i % 50) + b" x\n" for i in range(n // 27)),
+    "fenced code blocks": lambda n: _repeat(b"```json\n{\"a\": 1}\n```\n\n", n),
+    "JSON Schema, many properties": _schema_with_properties,
+    "HTML comments": lambda n: _repeat(b"<!-- speclint-disable SL010 -->\nTBD\n", n),
+    "wide table rows": lambda n: _repeat(b"|" + b" a |" * 200 + b"\n", n,
+                                         b"# T\n\n|" + b" h |" * 200 + b"\n|" + b"---|" * 200
+                                         + b"\n"),
+}
+
+
+def run(cases: list[str], megabytes: float, timeout: float) -> list[dict[str, object]]:
+    """Lint each case in a fresh folder; one row per case."""
+    from run import measure, speclint_cmd  # noqa: PLC0415 - shared with run.py
+
+    size = int(megabytes * MB)
+    rows = []
+    work = Path(tempfile.mkdtemp(prefix="speclint-hostile-"))
+    try:
+        for name in cases:
+            data = CASES[name](size)
+            folder = work / f"case{len(rows)}"
+            folder.mkdir()
+            (folder / "spec.md").write_bytes(data)
+            cmd = speclint_cmd() + ["check", "--no-cache", "--jobs", "1", "--format", "json",
+                                    "spec.md"]
+            result = measure(cmd, folder, timeout=timeout)
+            scale = 10 * MB / len(data)
+            rows.append({"case": name, "bytes": len(data), "seconds": result.seconds,
+                         "cpu": result.cpu, "rss": result.maxrss,
+                         "per_10mb": result.seconds * scale,
+                         "exit": result.returncode})
+            print(f"  {name}: {len(data) / MB:.1f} MB, {result.seconds:.2f} s, exit "
+                  f"{result.returncode}", flush=True)
+            shutil.rmtree(folder, ignore_errors=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return rows
+
+
+def verdict(row: dict[str, object]) -> str:
+    if row["exit"] not in (0, 1):
+        return f"exit {row['exit']}"
+    return "ok" if float(row["per_10mb"]) <= BUDGET else "OVER BUDGET"  # type: ignore[arg-type]
+
+
+def print_rows(rows: list[dict[str, object]]) -> None:
+    print(f"\n{'hostile input':34} {'MB':>5} {'wall s':>7} {'cpu s':>7} {'RSS MB':>7} "
+          f"{'s/10 MB':>8}  verdict (<= {BUDGET:g} s per 10 MB)")
+    for row in rows:
+        print(f"{row['case']:34} {int(row['bytes']) / MB:5.1f} {row['seconds']:7.2f} "
+              f"{row['cpu']:7.2f} {int(row['rss']) / MB:7.0f} {row['per_10mb']:8.2f}  "
+              f"{verdict(row)}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--megabytes", type=float, default=10.0, help="size of each input")
+    parser.add_argument("--only", action="append", choices=sorted(CASES), help="one case")
+    parser.add_argument("--timeout", type=float, default=120.0, help="seconds per case")
+    parser.add_argument("--json", type=Path, help="also write the rows to this file")
+    args = parser.parse_args(argv)
+    rows = run(args.only or list(CASES), args.megabytes, args.timeout)
+    print_rows(rows)
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=2) + "\n", "utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
