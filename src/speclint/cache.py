@@ -1,4 +1,8 @@
-"""Result cache: one JSON file per (content, path, speclint version, effective settings)."""
+"""Result cache: one JSON file per (content, path, speclint version, effective settings).
+
+Entries are sealed (speclint.seal): the cache sits in the repository, where a pull request
+could commit a forged entry, and an entry without this machine's seal is a miss.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ import json
 import os
 from pathlib import Path
 
-from speclint import __version__
+from speclint import __version__, seal
 from speclint.models import ELEMENTS, ElementReport, FileResult, Finding
 
 CACHE_DIR = ".speclint_cache"
@@ -37,7 +41,10 @@ class Cache:
 
     def get(self, key: str) -> FileResult | None:
         try:
-            raw = json.loads((self.folder / key[:2] / f"{key}.json").read_text("utf-8"))
+            payload = seal.unseal(key, (self.folder / key[:2] / f"{key}.json").read_text("utf-8"))
+            if payload is None:
+                return None
+            raw = json.loads(payload)
             return FileResult(
                 path=raw["path"], profile=raw["profile"], status=raw["status"],
                 elements={e: ElementReport.from_dict(e, raw["elements"][e]) for e in ELEMENTS},
@@ -59,7 +66,7 @@ class Cache:
             target.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(data, handle, ensure_ascii=False)
+                handle.write(seal.seal(key, json.dumps(data, ensure_ascii=False)))
             os.replace(tmp, target)
         except OSError:
             self.writable = False

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
-import subprocess
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import subprocess
 
 from speclint.errors import UsageError
 
@@ -125,6 +128,8 @@ def expand(paths: list[str]) -> list[Path]:
 
 def _run_git(*args: str) -> subprocess.CompletedProcess[str]:
     """``git ARGS`` in the working directory (the one place speclint runs a program)."""
+    import subprocess  # only --changed-since needs git
+
     return subprocess.run(["git", *args], capture_output=True, text=True, check=False)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import stat
-import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -232,6 +231,8 @@ def lint_bytes(display: str, data: bytes, settings: Settings, path: Path) -> Fil
     except Exception as exc:  # noqa: BLE001 - isolation: one file must not stop the run
         detail = f"{type(exc).__name__}: {exc}"
         if settings.debug:
+            import traceback
+
             detail += "\n" + traceback.format_exc()
         return problem_result(display, "internal", settings, detail)
 

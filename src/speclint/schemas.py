@@ -9,10 +9,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from speclint import seal
 from speclint.vocab import rules_dir
 
-# Where verdicts "this data is valid" are remembered (set by the runner when caching is on),
-# so an unchanged configuration or front matter does not import jsonschema again.
+# Where verdicts are remembered (set by the runner when caching is on), so an unchanged
+# configuration or front matter does not import jsonschema again; sealed (speclint.seal),
+# because the folder is inside the repository.
 VERDICT_DIR: Path | None = None
 
 
@@ -48,8 +50,9 @@ def errors(name: str, data: Any) -> list[tuple[list[Any], str]]:
     verdict = _verdict_file(name, data)
     if verdict is not None:
         try:
-            return [(list(path), message)
-                    for path, message in json.loads(verdict.read_text("utf-8"))]
+            payload = seal.unseal(verdict.name, verdict.read_text("utf-8"))
+            if payload is not None:
+                return [(list(path), message) for path, message in json.loads(payload)]
         except (OSError, ValueError, TypeError):
             pass
     found = _errors(name, data)
@@ -57,7 +60,8 @@ def errors(name: str, data: Any) -> list[tuple[list[Any], str]]:
         try:
             verdict.parent.mkdir(parents=True, exist_ok=True)
             temporary = verdict.with_suffix(f".{os.getpid()}.tmp")
-            temporary.write_text(json.dumps(found, default=str), encoding="utf-8")
+            temporary.write_text(seal.seal(verdict.name, json.dumps(found, default=str)),
+                                 encoding="utf-8")
             os.replace(temporary, verdict)
         except OSError:
             pass
