@@ -47,8 +47,10 @@ _CATEGORIES = {C.CATEGORY_DIGIT: r"\d", C.CATEGORY_NOT_DIGIT: r"\D", C.CATEGORY_
 _BROAD = (C.CATEGORY_NOT_DIGIT, C.CATEGORY_NOT_WORD, C.CATEGORY_NOT_SPACE)
 _ANCHORS = {C.AT_BEGINNING: "(?m:^)", C.AT_BEGINNING_STRING: "(?m:^)", C.AT_BOUNDARY: r"\b",
             C.AT_NON_BOUNDARY: r"\B"}
-MIN_SCORE = 1.0  # a fragment worth scanning for holds at least one literal character
-MAX_FRAGMENTS = 2  # per pattern: the two most specific
+MIN_SCORE = 2.0  # a fragment worth scanning for holds two literal characters (or so)
+# per pattern: the most specific one. More fragments make a pattern run less often but the
+# Set's automaton larger, and every text pays for that (measured on the corpus: one is best)
+MAX_FRAGMENTS = 1
 MAX_REPEAT = 4  # a counted repeat up to this stays in a fragment; a longer one cuts it
 RE2_MAX_MEM = 32 << 20
 _MEMO_SIZE = 50_000
@@ -273,8 +275,9 @@ class _Translator:
         return _Shape(False, prefix, run, (*parts, run))
 
 
-def fragments(pattern: str, flags: int = 0) -> tuple[str, ...]:
-    """RE2 patterns that every match of ``pattern`` contains (empty: no useful fragment)."""
+def fragments(pattern: str, flags: int = 0, most: int | None = None) -> tuple[str, ...]:
+    """RE2 patterns that every match of ``pattern`` contains (empty: no useful fragment);
+    at most ``most`` (default MAX_FRAGMENTS), the most specific first."""
     try:
         tree = sre_parse.parse(pattern, flags)
         shape = _Translator().sequence(list(tree), tree.state.flags)
@@ -282,7 +285,7 @@ def fragments(pattern: str, flags: int = 0) -> tuple[str, ...]:
         return ()
     useful = sorted({piece for piece in shape.parts if piece.score >= MIN_SCORE},
                     key=lambda piece: (-piece.score, piece.text))
-    return tuple(piece.text for piece in useful[:MAX_FRAGMENTS])
+    return tuple(piece.text for piece in useful[:MAX_FRAGMENTS if most is None else most])
 
 
 _EDGES = (C.AT_BEGINNING, C.AT_BEGINNING_STRING, C.AT_END, C.AT_END_STRING)

@@ -98,13 +98,13 @@ def _cell_entry(cell: str, ev: ElementVocab, line: int, meaning: str,
         kind = "http" if http_column or plausible else "symbolic"
         return Entry(line, status.group(1), kind, meaning, "row", listed=True)
     grpc = ev.p("grpc_status").match(bare)
-    if grpc and not ev.p("success_code").match(grpc.group()):
+    if grpc and not ev.p("code_success").match(grpc.group()):
         return Entry(line, grpc.group(), "grpc", meaning, "row", listed=True)
-    symbolic = ev.p("symbolic_code").search(f"`{bare}`")
+    symbolic = ev.p("code_symbolic").search(f"`{bare}`")
     if symbolic:
         return Entry(line, symbolic.group(1) or symbolic.group(2), "symbolic", meaning, "row",
                      listed=True)
-    if ev.p("table_code").match(bare):
+    if ev.p("code_in_cell").match(bare):
         return Entry(line, bare, "symbolic", meaning, "row", listed=True)
     return None
 
@@ -122,10 +122,10 @@ def _prose_entries(unit: Unit, ev: ElementVocab, in_error_section: bool) -> list
         opens = item and _opens_item(raw, match, ev)
         entries.append(Entry(unit.line, match.group(1), "http", _after(raw, match, opens),
                              "item" if opens else "prose", leads, scope))
-    for name, kind in (("grpc_status", "grpc"), ("symbolic_code", "symbolic")):
+    for name, kind in (("grpc_status", "grpc"), ("code_symbolic", "symbolic")):
         for match in ev.p(name).finditer(raw):
             code = match.group(1) or match.group(match.lastindex or 0)
-            if ev.p("success_code").match(code):
+            if ev.p("code_success").match(code):
                 continue
             opens = item and _opens_item(raw, match, ev)
             if in_error_section or _introduced(raw, match, ev) or _leads_item(
@@ -163,7 +163,7 @@ def _leads_item(raw: str, match: re.Match[str], ev: ElementVocab, kind: str,
     if ev.p("error_words").search(rest):
         return True
     code = match.group(1) or match.group(match.lastindex or 0)
-    evident = (kind == "grpc" and raw[:1] in "`*") or bool(ev.p("evident_code").match(code))
+    evident = (kind == "grpc" and raw[:1] in "`*") or bool(ev.p("code_evident").match(code))
     return evident and bool(ev.p("explanation").search(explanation))
 
 
