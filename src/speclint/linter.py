@@ -6,7 +6,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from speclint import suppress
+from speclint import prefilter, suppress
 from speclint.checks import CHECKS, Hit, Run
 from speclint.config import glob_match
 from speclint.detect import detect
@@ -136,6 +136,7 @@ def _relative(path: Path, root: str) -> str:
 def lint_source(display: str, source: Source, settings: Settings, path: Path,
                 extra: dict[str, Hit] | None = None) -> FileResult:
     """Lint decoded text; every rule in ``settings`` runs over it."""
+    prefilter.forget()
     status, profile_name, rule_settings = _pick(source, settings, path)
     profile = load_profile(profile_name)
     vocab: Vocabulary = load_vocabulary()

@@ -388,6 +388,13 @@ CODE_FRAGMENTS = FragmentSet()  # for patterns read on code blocks (another kind
 SCOPE_FRAGMENTS = FragmentSet()  # for the patterns of rules, asked about whole scopes
 
 
+def forget() -> None:
+    """Drop the remembered masks (and the texts they keep alive): one document's texts are
+    of no use for the next one."""
+    for fragment_set in (FRAGMENTS, CODE_FRAGMENTS, SCOPE_FRAGMENTS):
+        fragment_set.memo.clear()
+
+
 class Guarded:
     """A pattern compiled on first use, run only on texts that hold all of its fragments."""
 
