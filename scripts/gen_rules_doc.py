@@ -15,22 +15,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = ROOT / "docs" / "rules.md"
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from generated import write_or_check  # noqa: E402
 
 from speclint.authoring import rules_reference  # noqa: E402
 
 
 def main(argv: list[str]) -> int:
-    text = rules_reference()
-    if "--check" in argv:
-        current = TARGET.read_text(encoding="utf-8") if TARGET.is_file() else ""
-        if current != text:
-            print(f"{TARGET.relative_to(ROOT)} is stale: run python scripts/gen_rules_doc.py",
-                  file=sys.stderr)
-            return 1
-        return 0
-    TARGET.write_text(text, encoding="utf-8", newline="\n")
-    print(f"wrote {TARGET.relative_to(ROOT)}")
-    return 0
+    return write_or_check(TARGET, rules_reference(), argv, ROOT, "gen_rules_doc.py")
 
 
 if __name__ == "__main__":

@@ -43,3 +43,22 @@ def test_codes_and_names_are_unique() -> None:
     rules = builtin_rules()
     assert len({r.code for r in rules}) == len(rules)
     assert len({r.name for r in rules}) == len(rules)
+
+
+def test_schema_blocks_over_the_size_limit_are_not_checked_against_the_meta_schema() -> None:
+    from speclint.linter import Settings, lint_bytes
+    from speclint.ruleset import load_rules
+
+    rules = load_rules()
+    limit = next(r for r in rules if r.code == "SL014").params["max_schema_bytes"]
+    head = '{"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "banana",\n'
+    small = head + '"description": "x"}'
+    large = head + '"description": "' + "x" * limit + '"}'
+
+    def sl014(schema: str) -> list[str]:
+        text = f"# Model\n\n```json\n{schema}\n```\n".encode()
+        result = lint_bytes("m.md", text, Settings(rules=rules), Path("m.md"))
+        return [f.code for f in result.findings if f.code == "SL014"]
+
+    assert sl014(small) == ["SL014"]
+    assert sl014(large) == []  # still parsed as JSON (SL012), not meta-validated

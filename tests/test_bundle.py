@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from speclint import bundle, vocab
-from speclint.prefilter import fragments
+from speclint.fragments import fragments
 
 ROOT = Path(__file__).resolve().parents[1]
 

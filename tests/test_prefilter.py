@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from speclint import prefilter
 from speclint.detect.base import Context
 from speclint.document import build_document
-from speclint.prefilter import FragmentSet, Guarded, fragments, scanned
+from speclint.fragments import fragments, scanned
+from speclint.prefilter import FragmentSet, Guarded
 from speclint.source import load_source
 from speclint.vocab import load_vocabulary
 

@@ -69,7 +69,7 @@ def build(vocabulary_patterns: list[tuple[str, int]]) -> dict[str, Any]:
     """A fresh bundle of the YAML files as they are now (for scripts/gen_bundle.py);
     ``vocabulary_patterns`` are the (pattern, flags) the vocabulary guards."""
     from speclint import yamlsafe
-    from speclint.prefilter import fragments
+    from speclint.fragments import fragments
 
     base = rules_dir()
     files = {}
