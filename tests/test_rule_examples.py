@@ -47,6 +47,8 @@ def test_every_markdown_rule_has_fail_and_pass_examples() -> None:
                and not (r.examples.get("fail") and r.examples.get("pass"))]
     assert missing == []
     assert all(not RULE[code].examples for code in NO_MARKDOWN_EXAMPLE)
+    # and those say why, in the rule file (speclint explain shows it)
+    assert {r.code for r in RULES if r.no_example.get("why")} == NO_MARKDOWN_EXAMPLE
 
 
 RULE = {r.code: r for r in RULES}

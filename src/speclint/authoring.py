@@ -176,45 +176,16 @@ def _block(text: str) -> str:
     return f"{fence}markdown\n{text.rstrip(chr(10))}\n{fence}\n"
 
 
-# Rules about the file itself have no Markdown example: why, how to see the failure, and
-# what a passing file is (by the file-problem kind in the rule's params).
-FILE_PROBLEM_EXAMPLES: dict[str, tuple[str, str, str]] = {
-    "unreadable": (
-        "speclint reports it when it cannot open the file at all (no permission, a broken "
-        "symlink, a folder or a device named as a spec), so there is no Markdown to show",
-        "ln -s missing.md broken.md\nspeclint check broken.md",
-        "any regular file speclint is allowed to read"),
-    "not-utf8": (
-        "the finding is about bytes that are not UTF-8, and an example here is text, which "
-        "is always UTF-8",
-        "printf '# Spec\\n\\nCaf\\351 menu\\n' > latin1.md\nspeclint check latin1.md",
-        "any file saved as UTF-8"),
-    "too-large": (
-        "the finding is about the file's size (over max_file_bytes, 10 MB by default), not "
-        "its content",
-        "printf 'max_file_bytes: 10\\n' > .speclint.yaml\n"
-        "printf '# A spec longer than ten bytes\\n' > big.md\nspeclint check big.md",
-        "any file of at most max_file_bytes bytes"),
-    "too-deep": (
-        "the finding is about thousands of lists and block quotes interrupting each other in "
-        "a row, and an example that long does not belong here",
-        "python3 -c \"print('# Spec\\n' + '- a\\n> b\\n' * 6000)\" > deep.md\n"
-        "speclint check deep.md",
-        "any file whose lists and quotes nest as real documents do"),
-    "internal": (
-        "the finding reports a bug in speclint itself, which no Markdown is meant to trigger",
-        "", "any file speclint lints without failing"),
-}
-
-
 def _no_example(rule: Rule, kind: str) -> str:
-    problem = FILE_PROBLEM_EXAMPLES.get(str(rule.params.get("problem")))
-    if rule.type != "file-problem" or problem is None:
+    """For a rule about the file itself (its ``no_example`` in the rule file): why there is no
+    Markdown example, how to see the finding, and what passes."""
+    why = rule.no_example.get("why")
+    if not why:
         return "None in the rule file.\n"
-    why, shell, passing = problem
     if kind == "pass":
-        return f"No Markdown example: {passing} passes.\n"
+        return f"No Markdown example: {rule.no_example.get('passes', '')} passes.\n"
     text = f"No Markdown example: {why}.\n"
+    shell = rule.no_example.get("reproduce")
     if shell:
         text += f"\nTo see it, in an empty folder:\n\n```sh\n{shell}\n```\n"
     return text

@@ -32,6 +32,7 @@ class Rule:
     except_reasons: tuple[str, ...] = ()
     params: dict[str, Any] = field(default_factory=dict)
     examples: dict[str, list[str]] = field(default_factory=dict)
+    no_example: dict[str, str] = field(default_factory=dict)  # why, reproduce, passes
     source: str = ""
 
     def __hash__(self) -> int:
@@ -75,7 +76,8 @@ def _rule(data: dict[str, Any], source: str) -> Rule:
         description=data.get("description", ""), hint=data.get("hint"),
         severity_by_status=data.get("severity_by_status", {}),
         messages=data.get("messages", {}), except_reasons=tuple(data.get("except_reasons", [])),
-        params=data.get("params", {}), examples=data.get("examples", {}), source=source)
+        params=data.get("params", {}), examples=data.get("examples", {}),
+        no_example=data.get("no_example", {}), source=source)
 
 
 def load_rule_file(path: Path) -> list[Rule]:

@@ -245,11 +245,12 @@ def _cache(options: dict[str, Any], config: Config, settings: Settings) -> Any |
              str(settings.max_file_bytes), str(settings.max_findings_per_rule)]
     for source in rule_sources + [str(Path(__file__).parent.parent / "speclint" / "rules")]:
         parts.append(source)
+    from speclint import bundle
     from speclint.vocab import rules_dir
 
-    for file in sorted(rules_dir().rglob("*")):
-        if file.is_file():
-            parts.append(file.read_text("utf-8", errors="replace"))
+    parts.append(bundle.digest())  # every built-in YAML file: rules, profiles, vocabulary
+    for file in sorted((rules_dir() / "schemas").glob("*.json")):
+        parts.append(file.read_text("utf-8", errors="replace"))
     return Cache(config.root, settings_key(parts))
 
 
