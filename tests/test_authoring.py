@@ -409,6 +409,11 @@ def test_configured_custom_rules_run_and_are_listed() -> None:
     assert uris["SL010"].endswith("/docs/rules.md#sl010-placeholder-text")
 
 
+_SL010_LINE = next(number for number, text in enumerate(
+    (rules_dir() / "document.yaml").read_text("utf-8").split("\n"), 1)
+    if text.strip() == "- code: SL010")
+
+
 @pytest.mark.parametrize(("change", "message"), [
     (("type: pattern", "type: file-problem"),
      ":14: rules.1.type: check type 'file-problem' is reserved for built-in rules"),
@@ -418,7 +423,8 @@ def test_configured_custom_rules_run_and_are_listed() -> None:
      ":15: rules.1.params: bad pattern: pattern '(a+)+b' can backtrack catastrophically"),
     (("params: {words: [maybe, perhaps]}", "params: {pattern: '(unclosed'}"),
      ":15: rules.1.params: bad pattern: invalid regular expression"),
-    (("code: ACME002", "code: SL010"), ": rule SL010 is already defined in"),
+    (("code: ACME002", "code: SL010"), f"acme.yaml:12: rule SL010 is already defined in "
+                                       f"{rules_dir() / 'document.yaml'}:{_SL010_LINE}"),
 ])
 def test_bad_custom_rules_exit_2(change: tuple[str, str], message: str) -> None:
     _write_rules(CUSTOM.replace(*change))

@@ -150,9 +150,24 @@ def _check_unique(rules: list[Rule]) -> None:
     for rule in rules:
         for key in (rule.code, rule.name):
             if key in seen and seen[key] is not rule:
-                raise UsageError(f"{rule.source}: rule {key} is already defined in "
-                                 f"{seen[key].source}")
+                line = _key_line(rule, key)
+                raise UsageError(f"{rule.source}:{line}: rule {key} is already defined in "
+                                 f"{seen[key].source}:{_key_line(seen[key], key)}")
             seen[key] = rule
+
+
+def _key_line(rule: Rule, key: str) -> int:
+    """Line of ``code: key`` (or ``name: key``) in the rule's file (only for error messages)."""
+    try:
+        text = Path(rule.source).read_text(encoding="utf-8")
+        items = (yamlsafe.load(text) or {}).get("rules") or []
+    except (OSError, UnicodeDecodeError, yamlsafe.YamlError, AttributeError):
+        return 1
+    for index, item in enumerate(items):
+        if isinstance(item, dict) and key in (item.get("code"), item.get("name")):
+            field = "code" if item.get("code") == key else "name"
+            return yamlsafe.key_line(text, ["rules", index, field]) or 1
+    return 1
 
 
 @cache
