@@ -491,6 +491,27 @@ def test_nothing_in_a_repository_is_imported(tmp_path: Path) -> None:
         assert "Traceback" not in done.stderr
 
 
+@pytest.mark.parametrize("shadow", ["yaml", "click"])
+def test_a_repository_module_never_shadows_a_library(tmp_path: Path, shadow: str) -> None:
+    """A repository holding ``yaml/`` or ``click.py``: the console script with an empty
+    PYTHONPATH entry (the working directory on sys.path) must import the real library."""
+    marker = tmp_path / "imported"
+    code = f"open({str(marker)!r}, 'w').close()\nraise SystemExit(7)\n"
+    if shadow == "yaml":
+        (tmp_path / "yaml").mkdir()
+        (tmp_path / "yaml" / "__init__.py").write_text(code, encoding="utf-8")
+    else:
+        (tmp_path / "click.py").write_text(code, encoding="utf-8")
+    (tmp_path / "spec.md").write_text("---\nstatus: draft\n---\n# Spec\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": os.pathsep + str(tmp_path / "nowhere"),
+           "SPECLINT_NO_CACHE": "1"}
+    for command in ([_console_script()], [sys.executable, "-m", "speclint"]):
+        done = subprocess.run([*command, "check", "spec.md"], cwd=tmp_path, env=env,
+                              capture_output=True, text=True)
+        assert not marker.exists(), (command, done.stderr)
+        assert done.returncode == 0, (command, done.stderr)
+
+
 def test_installed_plugins_still_load(tmp_path: Path) -> None:
     """The guard above refuses the working tree, not plugins: a distribution outside it (here
     on PYTHONPATH) registers its check type, and a custom rule can use it."""

@@ -458,3 +458,17 @@ def test_every_format_end_to_end_on_real_findings(repo: Path) -> None:
     assert suite is not None and suite.get("tests") == "3"
     github = speclint("check", "--format", "github", "specs/quality.md", cwd=repo).stdout
     assert "::error file=specs/quality.md,line=44," in github
+
+
+def test_the_finding_cap_never_turns_a_failing_gate_green(tmp_path: Path) -> None:
+    """Two suppressed placeholders fill a cap of 2; the third, not suppressed, is an error in
+    an approved spec, and SL008 standing for it must be an error too."""
+    (tmp_path / ".speclint.yaml").write_text("max_findings_per_rule: 2\n", "utf-8")
+    (tmp_path / "spec.md").write_text(
+        "---\nstatus: approved\n---\n# Spec\n\n<!-- speclint-disable SL010 -- legacy -->\n"
+        "Owner: TBD.\n\nDate: TBD.\n\n<!-- speclint-enable SL010 -->\nScope: TBD.\n", "utf-8")
+    done = speclint("check", "--select", "SL010,SL008", "--format", "json", "spec.md",
+                    cwd=tmp_path)
+    assert done.returncode == 1, done.stdout
+    findings = json.loads(done.stdout)["files"][0]["findings"]
+    assert [(f["code"], f["severity"], f["line"]) for f in findings] == [("SL008", "error", 12)]

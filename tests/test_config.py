@@ -509,3 +509,20 @@ def test_unknown_status_and_profile_are_findings_not_crashes(tree: Path) -> None
 ])
 def test_glob_match(pattern: str, path: str, expected: bool) -> None:
     assert glob_match(path, pattern) is expected
+
+
+def test_pinned_config_above_the_work_tree_is_relative_to_the_repository(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The checkout inside the temporary folder that holds the pinned copy: the copy still
+    describes the repository, not the temporary folder (nothing would be linted)."""
+    import subprocess
+
+    repo = tmp_path / "repo"
+    (repo / "specs").mkdir(parents=True)
+    (repo / "specs" / "spec.md").write_text(SPEC, encoding="utf-8")
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    (tmp_path / "base.speclint.yaml").write_text('include: ["specs/**"]\nprofile: minimal\n',
+                                                 encoding="utf-8")
+    monkeypatch.chdir(repo)
+    _, report, err = check("--config", str(tmp_path / "base.speclint.yaml"))
+    assert [f["path"] for f in report["files"]] == ["specs/spec.md"], err

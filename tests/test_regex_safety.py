@@ -41,8 +41,8 @@ def _builtin_patterns() -> list[tuple[str, str, int]]:
             found.append((key, value, 0))
     for element, spec in data["elements"].items():
         for key, value in spec.items():
-            if key.endswith("headings"):
-                continue
+            if key.endswith("headings") or isinstance(value, (int, float, dict)):
+                continue  # aliases, and numbers and tables (never compiled)
             values = value if isinstance(value, list) else [value]
             for index, pattern in enumerate(values):
                 suffix = f"[{index}]" if isinstance(value, list) else ""

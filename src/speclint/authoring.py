@@ -56,7 +56,7 @@ def list_rules(fmt: str = "text") -> str:
     if fmt == "json":
         rows = [{"code": r.code, "name": r.name, "element": r.element, "severity": r.severity,
                  "summary": r.summary, "type": r.type,
-                 "builtin": r.source.startswith(str(rules_dir()))} for r in rules]
+                 "builtin": r.builtin} for r in rules]
         return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
     if fmt == "markdown":
         return rules_reference(rules)
@@ -88,7 +88,8 @@ def run_example(example: str | dict[str, Any], rules: list[Rule]) -> FileResult:
     text, config = example_parts(example)
     settings = Settings(rules=rules, require_suppression_reason=bool(
         config.get("require_suppression_reason", False)),
-        max_findings_per_rule=int(config.get("max_findings_per_rule", 1000)))
+        max_findings_per_rule=int(config.get("max_findings_per_rule",
+                                             Settings.max_findings_per_rule)))
     return lint_bytes(EXAMPLE_NAME, text.encode("utf-8"), settings, Path(EXAMPLE_NAME))
 
 

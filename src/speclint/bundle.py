@@ -3,8 +3,9 @@
 ``rules/*.yaml`` is the source. ``scripts/gen_bundle.py`` reads it into ``rules/bundle.json``:
 the parsed data of every YAML file, and the prefilter fragments (speclint.prefilter) of every
 vocabulary pattern, which would otherwise take most of start-up to work out. The bundle is
-used only while it matches the YAML files byte for byte (one hash over all of them), so an
-edited YAML file takes effect at once, and a test keeps the shipped bundle current.
+used only while it matches the YAML files byte for byte and the code that wrote the
+fragments (one hash over all of them), so an edited YAML file takes effect at once, and a
+test keeps the shipped bundle current.
 
 The bundle is data (JSON) shipped inside the package, never read from the linted repository.
 """
@@ -28,9 +29,12 @@ def _yaml_files(base: Path) -> list[Path]:
 
 @functools.cache
 def digest() -> str:
-    """One hash over the path and bytes of every built-in YAML file."""
+    """One hash over the path and bytes of every built-in YAML file, and over the code that
+    works out the fragments (speclint.fragments), so a bundle made by other code is stale."""
+    from speclint import fragments
+
     base = rules_dir()
-    hashed = hashlib.sha256()
+    hashed = hashlib.sha256(Path(fragments.__file__).read_bytes())
     for path in _yaml_files(base):
         data = path.read_bytes()
         hashed.update(f"{path.relative_to(base).as_posix()}\0{len(data)}\0".encode())

@@ -7,11 +7,17 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import click
+from speclint.trust import drop_working_directory
 
-from speclint import __version__
-from speclint.errors import UsageError
-from speclint.report import FORMATS
+# the console script too: an empty PYTHONPATH entry puts the linted repository on sys.path,
+# and nothing in it (a click.py, a yaml/ package) may be imported (see speclint/trust.py)
+drop_working_directory(sys.path)
+
+import click  # noqa: E402 - only once sys.path is clean
+
+from speclint import __version__  # noqa: E402
+from speclint.errors import UsageError  # noqa: E402
+from speclint.report import FORMATS  # noqa: E402
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -162,7 +163,15 @@ def changed_since(ref: str) -> list[Path]:
 
 def repository_root() -> Path | None:
     """The top folder of the git work tree around the working directory, or None outside a
-    work tree or without git."""
+    work tree or without git (git is asked once per working directory)."""
+    try:
+        return _repository_root_of(os.getcwd())
+    except OSError:  # the working directory was removed
+        return None
+
+
+@functools.cache
+def _repository_root_of(cwd: str) -> Path | None:
     try:
         done = _run_git("rev-parse", "--show-toplevel")
     except OSError:

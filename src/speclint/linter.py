@@ -8,7 +8,7 @@ from pathlib import Path
 
 from speclint import prefilter, suppress
 from speclint.checks import CHECKS, Hit, Run
-from speclint.config import glob_match
+from speclint.config import DEFAULT_MAX_FINDINGS_PER_RULE, glob_match
 from speclint.detect import detect
 from speclint.detect.base import Context
 from speclint.document import build_document
@@ -36,7 +36,7 @@ class Settings:
     root: str = "."
     require_suppression_reason: bool = False
     max_file_bytes: int = 10 * 1024 * 1024
-    max_findings_per_rule: int = 1000  # 0: no limit
+    max_findings_per_rule: int = DEFAULT_MAX_FINDINGS_PER_RULE  # 0: no limit
     debug: bool = False
 
     @property
@@ -171,21 +171,26 @@ def _rule_findings(rule: Rule, run: Run, severity: str, lines: list[str], settin
     limit = settings.max_findings_per_rule
     for hit in CHECKS[rule.type](rule, run):
         if limit and len(found) >= limit:
-            found += _truncated(rule, hit, limit, lines, settings, status, profile, configured)
+            found.append(_truncated(rule, hit, limit, severity, lines, settings))
             break
         found.append(_finding(rule, hit, severity, lines))
     return found
 
 
-def _truncated(rule: Rule, hit: Hit, limit: int, lines: list[str], settings: Settings,
-               status: str, profile: Profile, configured: dict[str, str]) -> list[Finding]:
-    notice = next((r for r in settings.rules if r.type == "file-problem"
-                   and r.params.get("problem") == "truncated"), None)
-    if notice is None or configured.get(notice.code) == "off":
-        return []
+def _truncated(rule: Rule, hit: Hit, limit: int, severity: str, lines: list[str],
+               settings: Settings) -> Finding:
+    """SL008 in the place of the first finding not shown, with that finding's severity: the
+    findings it stands for may be errors, and the cap must never turn a red gate green
+    (suppressed and baselined hits count toward the cap, so it errs on the strict side)."""
     fields = {"code": rule.code, "rule": rule.name, "limit": str(limit)}
-    return [_finding(notice, Hit(hit.line, hit.column, fields=fields),
-                     _severity(notice, status, profile, configured), lines)]
+    return _finding(_problem_rule(settings, "truncated"), Hit(hit.line, hit.column,
+                                                              fields=fields), severity, lines)
+
+
+def _problem_rule(settings: Settings, problem: str) -> Rule:
+    """The file-problem rule of one kind (unreadable, too-deep, truncated...)."""
+    return next(r for r in settings.rules if r.type == "file-problem"
+                and r.params.get("problem") == problem)
 
 
 def _apply_suppressions(findings: list[Finding], comments: list[tuple[int, int, str]],
@@ -213,8 +218,7 @@ def _apply_suppressions(findings: list[Finding], comments: list[tuple[int, int, 
 def problem_result(display: str, problem: str, settings: Settings,
                    detail: str = "") -> FileResult:
     """A file that could not be linted at all: one finding from the file-problem rule."""
-    rule = next(r for r in settings.rules if r.type == "file-problem"
-                and r.params.get("problem") == problem)
+    rule = _problem_rule(settings, problem)
     message = rule.message + (f" ({detail})" if detail else "")
     finding = Finding(1, 1, rule.code, rule.name, None, rule.severity, message, 1, 1, rule.hint)
     return FileResult(display, settings.profile, DEFAULT_STATUS, _empty_reports(), [finding],

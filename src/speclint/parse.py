@@ -383,6 +383,7 @@ def parse_blocks(body: str, first_line: int) -> list[Token]:
 
 def _parse_deeply(body: str, first_line: int) -> list[Token]:
     found: list[list[Token]] = []
+    failed: list[BaseException] = []
 
     def run() -> None:
         limit = sys.getrecursionlimit()
@@ -391,6 +392,8 @@ def _parse_deeply(body: str, first_line: int) -> list[Token]:
             found.append(_parse_blocks(body, first_line))
         except RecursionError:
             pass
+        except BaseException as exc:  # noqa: BLE001 - raised again in the caller's thread
+            failed.append(exc)
         finally:
             sys.setrecursionlimit(limit)
 
@@ -401,6 +404,8 @@ def _parse_deeply(body: str, first_line: int) -> list[Token]:
         thread.join()
     finally:
         threading.stack_size(size)
+    if failed:
+        raise failed[0]
     if not found:
         raise TooDeep("lists and block quotes interrupt each other too many times in a row")
     return found[0]

@@ -34,6 +34,7 @@ class Rule:
     examples: dict[str, list[str]] = field(default_factory=dict)
     no_example: dict[str, str] = field(default_factory=dict)  # why, reproduce, passes
     source: str = ""
+    builtin: bool = False  # shipped with speclint (else from rule_paths)
 
     def __hash__(self) -> int:
         return hash(self.code)
@@ -69,7 +70,7 @@ def validate(path: Path, text: str, data: Any, schema: str) -> None:
         raise UsageError(f"{path}:{line}: {key}: {message}")
 
 
-def _rule(data: dict[str, Any], source: str) -> Rule:
+def _rule(data: dict[str, Any], source: str, builtin: bool = False) -> Rule:
     return Rule(
         code=data["code"], name=data["name"], type=data["type"], severity=data["severity"],
         summary=data["summary"], message=data["message"], element=data.get("element"),
@@ -77,7 +78,7 @@ def _rule(data: dict[str, Any], source: str) -> Rule:
         severity_by_status=data.get("severity_by_status", {}),
         messages=data.get("messages", {}), except_reasons=tuple(data.get("except_reasons", [])),
         params=data.get("params", {}), examples=data.get("examples", {}),
-        no_example=data.get("no_example", {}), source=source)
+        no_example=data.get("no_example", {}), source=source, builtin=builtin)
 
 
 def load_rule_file(path: Path) -> list[Rule]:
@@ -104,7 +105,7 @@ def builtin_rules() -> tuple[Rule, ...]:
     """The built-in rules (read through speclint.bundle; validated by the tests)."""
     base = rules_dir()
     files = [base / "document.yaml", *rule_files(base / "elements")]
-    return tuple(_rule(item, str(path)) for path in files
+    return tuple(_rule(item, str(path), builtin=True) for path in files
                  for item in bundle.builtin_yaml(path.relative_to(base).as_posix())["rules"])
 
 

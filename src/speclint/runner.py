@@ -51,17 +51,24 @@ def _config(options: dict[str, Any]) -> Config:
 def pinned_root(path: Path) -> Path | None:
     """The folder a ``--config`` file's globs are relative to, when not its own folder.
 
-    A file that belongs to the tree being linted (in the working directory's git work tree, or
-    in the working directory, or in a folder above it, as discovery would find it) keeps its own
-    folder (None). A file from elsewhere, such as the base branch's configuration written to a
-    temporary folder to pin the gate, describes this repository: its globs are relative to the
-    git work tree's top folder, else to the working directory.
+    A file that belongs to the tree being linted keeps its own folder (None): inside the
+    working directory's git work tree, or the very file discovery finds from the working
+    directory; outside any work tree, in the working directory or a folder above it. Inside
+    a work tree, a file that merely sits in a folder above it (a temporary folder that holds
+    the checkout) does not belong. A file from elsewhere, such as the base branch's
+    configuration written to a temporary folder to pin the gate, describes this repository:
+    its globs are relative to the git work tree's top folder, else to the working directory.
     """
     folder = path.resolve().parent
     cwd = Path.cwd().resolve()
-    tree = discover.repository_root()
-    tree = tree.resolve() if tree else cwd
-    if cwd.is_relative_to(folder) or folder.is_relative_to(tree):
+    repository = discover.repository_root()
+    if repository is None:  # no work tree: the working directory, or a folder above it
+        return None if cwd.is_relative_to(folder) or folder.is_relative_to(cwd) else cwd
+    tree = repository.resolve()
+    if folder.is_relative_to(tree):
+        return None
+    found = discover_config(cwd)  # a file above the work tree that discovery finds anyway
+    if found is not None and found.resolve() == path.resolve():
         return None
     return tree
 
@@ -255,11 +262,8 @@ def _cache(options: dict[str, Any], config: Config, settings: Settings) -> Any |
 
 
 def _rule_meta(settings: Settings) -> dict[str, RuleMeta]:
-    from speclint.vocab import rules_dir
-
-    builtin = str(rules_dir())
     return {r.code: RuleMeta(r.code, r.name, r.element, r.severity, r.summary, r.description,
-                             r.hint, builtin=r.source.startswith(builtin))
+                             r.hint, builtin=r.builtin)
             for r in settings.rules}
 
 

@@ -42,7 +42,9 @@ def _secret() -> bytes:
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(fresh)
-        os.replace(temporary, path)  # two runs racing: the last one wins, both stay valid
+        # two first runs racing: the last rename wins, and the other run's entries are never
+        # matched again (misses, harmless)
+        os.replace(temporary, path)
         return path.read_bytes() if path.stat().st_size == SECRET_BYTES else fresh
     except (OSError, RuntimeError):
         return fresh

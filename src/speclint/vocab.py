@@ -27,6 +27,10 @@ class ElementVocab:
     headings: tuple[str, ...]
     patterns: dict[str, Any]  # name -> Guarded pattern or a tuple of them
     lists: dict[str, tuple[str, ...]]
+    values: dict[str, Any]  # numbers and tables (never compiled): name -> int, float, dict
+
+    def value(self, name: str) -> Any:
+        return self.values[name]
 
     def p(self, name: str) -> re.Pattern[str]:
         return self.patterns[name]
@@ -90,7 +94,10 @@ def _element(data: dict[str, Any], known: dict[str, list[str]]) -> ElementVocab:
     lists = {k: tuple(str(x).lower() for x in v) for k, v in data.items()
              if k.endswith("headings") and k != "headings"}
     patterns: dict[str, Any] = {}
+    values = {k: v for k, v in data.items() if isinstance(v, (int, float, dict))}
     for key, value in data.items():
+        if key in values:
+            continue
         if key.endswith("headings"):
             patterns[f"_{key}"] = _alias_pattern(value)  # titles are short: no prefilter
             continue
@@ -99,7 +106,7 @@ def _element(data: dict[str, Any], known: dict[str, list[str]]) -> ElementVocab:
         if isinstance(value, list):
             patterns[f"_union_{key}"] = _compile("|".join(_scoped(v) for v in value), known,
                                                  code)
-    return ElementVocab(headings, patterns, lists)
+    return ElementVocab(headings, patterns, lists, values)
 
 
 @cache

@@ -270,6 +270,9 @@ class Context:
 
 
 def _heading_block(section: Section) -> Block:
+    """The section's own heading block (one made up for a section without one)."""
+    if section.heading is not None:
+        return section.heading
     return Block("heading", section.start, section.start, section.title, section.level)
 
 

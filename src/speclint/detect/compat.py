@@ -39,7 +39,7 @@ def detect_compat(ctx: Context) -> Detection:
         if match:
             present.append(evidence(block.body_start + block.text.count("\n", 0, match.start()),
                                     "versioned-package", match.group().strip()))
-    present += _substantive_sections(ctx, sections, int(ev.p("section_min_words").pattern))
+    present += _substantive_sections(ctx, sections, int(ev.value("section_min_words")))
     talk = ctx.element_sections(ev, "talk_headings")
     return decide("compatibility", present, lambda: ctx.mentions(
         "compatibility", "compatibility-mention") + [

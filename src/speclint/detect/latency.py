@@ -23,15 +23,14 @@ from speclint.vocab import ElementVocab
 class Durations:
     """The ``duration`` pattern and the length of each of its units, from the vocabulary.
 
-    Each named group of ``duration`` is one unit ("ms", "s", ...); ``unit_ms`` lists
-    "<group> <milliseconds>", so a spelling or a unit added in YAML converts correctly.
+    Each named group of ``duration`` is one unit ("ms", "s", ...); ``unit_ms`` maps each
+    group to its milliseconds, so a spelling or a unit added in YAML converts correctly.
     """
 
     def __init__(self, ev: ElementVocab) -> None:
         self.pattern = ev.p("duration")
         self.number = ev.p("number")
-        self.lengths = {name: float(length) for name, length in
-                        (entry.pattern.split() for entry in ev.many("unit_ms"))}
+        self.lengths = {name: float(length) for name, length in ev.value("unit_ms").items()}
         unknown = set(self.pattern.regex.groupindex) - set(self.lengths)
         if unknown:
             raise ValueError(f"latency-budget.unit_ms has no length for {sorted(unknown)}")

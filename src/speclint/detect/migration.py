@@ -33,7 +33,7 @@ def _context_near(ctx: Context, start: int, end: int) -> bool:
     """Migration words in the list itself or in the sentence just before it (at most
     ``context_lookback_lines`` above)."""
     ev = ctx.vocab.elements["migration-plan"]
-    pattern, lookback = ev.p("context"), int(ev.p("context_lookback_lines").pattern)
+    pattern, lookback = ev.p("context"), int(ev.value("context_lookback_lines"))
     earlier = [u for u in ctx.units_between(max(1, start - lookback), start - 1)
                if u.kind != "row"]
     before = earlier[-1:]

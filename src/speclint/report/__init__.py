@@ -49,10 +49,15 @@ class Report:
     def repo_path(self, path: str) -> str:
         """``path`` relative to the repository root (REPO_RELATIVE_FORMATS use it): POSIX, no
         leading ``./``; absolute for a file outside the repository."""
-        path = self.repo_paths.get(path, path).replace("\\", "/")
-        while path.startswith("./"):
-            path = path[2:]
-        return path
+        return clean_path(self.repo_paths.get(path, path))
+
+
+def clean_path(path: str) -> str:
+    """POSIX path without a leading ``./``."""
+    path = path.replace("\\", "/")
+    while path.startswith("./"):
+        path = path[2:]
+    return path
 
 
 def github_slug(heading: str) -> str:

@@ -11,8 +11,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from speclint.report import Report, summarise
-from speclint.report.sarif_format import clean_path
+from speclint.report import Report, clean_path, summarise
 
 # Characters XML 1.0 cannot carry, even escaped.
 NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")

@@ -17,7 +17,14 @@ from typing import Any
 from urllib.parse import quote
 
 from speclint.models import FileResult, Finding
-from speclint.report import Report, RuleMeta, github_slug, rule_heading, summarise
+from speclint.report import (
+    Report,
+    RuleMeta,
+    clean_path,
+    github_slug,
+    rule_heading,
+    summarise,
+)
 
 SCHEMA_URI = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -25,14 +32,6 @@ SCHEMA_URI = (
 INFORMATION_URI = "https://github.com/speclint/speclint"
 RULES_DOC = "https://github.com/speclint/speclint/blob/main/docs/rules.md#"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
-
-
-def clean_path(path: str) -> str:
-    """Repo-relative POSIX path without a leading ``./``."""
-    path = path.replace("\\", "/")
-    while path.startswith("./"):
-        path = path[2:]
-    return path
 
 
 def fingerprinted(files: list[FileResult], path_of: Any = clean_path
