@@ -50,7 +50,7 @@ def test_schema_blocks_over_the_size_limit_are_not_checked_against_the_meta_sche
     from speclint.ruleset import load_rules
 
     rules = load_rules()
-    limit = next(r for r in rules if r.code == "SL014").params["max_schema_bytes"]
+    limit = next(r for r in rules if r.code == "SL014").params["max_schema_chars"]
     head = '{"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "banana",\n'
     small = head + '"description": "x"}'
     large = head + '"description": "' + "x" * limit + '"}'

@@ -427,7 +427,7 @@ def code_block_valid(rule: Any, run: Run) -> Iterator[Hit]:
     json_langs = set(params.get("json_languages", ["json"]))
     yaml_langs = set(params.get("yaml_languages", []))
     labelled = set(params.get("schema_languages", []))
-    max_bytes = params.get("max_schema_bytes")
+    max_chars = params.get("max_schema_chars")
     for block in run.doc.blocks:
         if block.kind != "code":
             continue
@@ -437,7 +437,7 @@ def code_block_valid(rule: Any, run: Run) -> Iterator[Hit]:
         elif kind == "yaml" and lang in languages:
             yield from _yaml_errors(block.text, block.body_start)
         elif kind == "json-schema" and lang in json_langs | yaml_langs:
-            if max_bytes is not None and len(block.text) > max_bytes:
+            if max_chars is not None and len(block.text) > max_chars:
                 continue  # checking a huge schema against the meta-schema takes minutes
             parser = "json" if lang in json_langs else "yaml"
             yield from _schema_errors(block.text, block.body_start, parser, lang in labelled)
