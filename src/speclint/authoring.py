@@ -106,12 +106,12 @@ def test_rules(paths: tuple[str, ...] = ()) -> int:
     line per broken example and a summary; returns the exit status.
     """
     if paths:
-        from speclint.ruleset import custom_rule_files, load_custom_rule_file
+        from speclint.ruleset import custom_rule_files, load_rule_file
 
         files = custom_rule_files(tuple(paths))
         if not files:
             raise UsageError(f"{', '.join(paths)}: no rule files (*.yaml, *.yml)")
-        tested = [rule for file in files for rule in load_custom_rule_file(file)]
+        tested = [rule for file in files for rule in load_rule_file(file)]
         rules = load_rules(tuple(str(f) for f in files))
     else:
         rules = configured_rules()

@@ -204,51 +204,27 @@ def _blank_code_and_comments(text: str) -> str:
     return text
 
 
-def check_rule_params(rule: Any) -> str | None:
-    """Why a rule's type or params cannot work, or None."""
+def check_rule_params(rule: Any) -> tuple[str, str] | None:
+    """(key, why) when a rule's type or params cannot work (key: "type" or "params"), or None."""
     load_plugin_checks()
     if rule.type not in CHECKS:
-        problem = f"unknown check type '{rule.type}' (known: {', '.join(sorted(CHECKS))})"
-        _raise_at_type(rule, problem)
-        return problem
+        return "type", f"unknown check type '{rule.type}' (known: {', '.join(sorted(CHECKS))})"
     specs = [rule.params] + [rule.params[k] for k in ("when", "require") if k in rule.params]
     for spec in specs:
         if not isinstance(spec, dict):
-            return "'when' and 'require' must be mappings with a pattern, words or vocabulary"
+            return "params", "'when' and 'require' must be mappings with a pattern, words or " \
+                             "vocabulary"
         try:
             if "pattern" in spec or "vocabulary" in spec or "words" in spec:
                 matcher(spec)
         except safe_regex.PatternError as exc:
-            return f"bad pattern: {exc}"
+            return "params", f"bad pattern: {exc}"
         except (re.error, KeyError, TypeError) as exc:
-            return f"bad pattern or vocabulary: {exc}"
+            return "params", f"bad pattern or vocabulary: {exc}"
     if rule.type in ("pattern",) and not any(k in rule.params for k in
                                              ("pattern", "vocabulary", "words")):
-        return "a pattern rule needs 'pattern', 'words' or 'vocabulary'"
+        return "params", "a pattern rule needs 'pattern', 'words' or 'vocabulary'"
     return None
-
-
-def _raise_at_type(rule: Any, problem: str) -> None:
-    """Report ``problem`` against ``rules.N.type`` of the rule's own file, when it can be found.
-
-    (The caller, ruleset.load_rule_file, would name ``rules.N.params``: a wrong check type is
-    a mistake in ``type``, so point there.)
-    """
-    from speclint.errors import UsageError
-
-    source = getattr(rule, "source", "")
-    try:
-        text = open(source, encoding="utf-8").read() if source else ""
-        items = (yamlsafe.load(text) or {}).get("rules") if text else None
-    except (OSError, UnicodeDecodeError, yamlsafe.YamlError, AttributeError):
-        return
-    if not isinstance(items, list):
-        return
-    for index, item in enumerate(items):
-        if isinstance(item, dict) and item.get("code") == rule.code \
-                and item.get("type") == rule.type:
-            line = yamlsafe.key_line(text, ["rules", index, "type"]) or 1
-            raise UsageError(f"{source}:{line}: rules.{index}.type: {problem}")
 
 
 # -- element checks -----------------------------------------------------------------------

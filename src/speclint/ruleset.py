@@ -82,17 +82,21 @@ def _rule(data: dict[str, Any], source: str, builtin: bool = False) -> Rule:
 
 
 def load_rule_file(path: Path) -> list[Rule]:
-    """Rules of one file, validated against the rule-file schema and the check types."""
+    """A user's rule file: the built-in schema and check types (patterns included, see
+    checks.check_rule_params), and no check type reserved for built-in rules."""
     text, data = _read_yaml(path)
     validate(path, text, data, "rule-file")
     rules = [_rule(item, str(path)) for item in data["rules"]]
     from speclint.checks import check_rule_params
 
     for index, rule in enumerate(rules):
-        problem = check_rule_params(rule)
-        if problem:
-            line = yamlsafe.key_line(text, ["rules", index, "params"]) or 1
-            raise UsageError(f"{path}:{line}: rules.{index}.params: {problem}")
+        found = check_rule_params(rule)
+        if found is None and rule.type in INTERNAL_TYPES:
+            found = "type", f"check type '{rule.type}' is reserved for built-in rules"
+        if found:
+            key, problem = found
+            line = yamlsafe.key_line(text, ["rules", index, key]) or 1
+            raise UsageError(f"{path}:{line}: rules.{index}.{key}: {problem}")
     return rules
 
 
@@ -113,7 +117,7 @@ def load_rules(extra_paths: tuple[str, ...] = ()) -> list[Rule]:
     """Built-in rules plus the rule files found in ``extra_paths``; codes and names unique."""
     rules = list(builtin_rules())
     for file in custom_rule_files(extra_paths):
-        rules.extend(load_custom_rule_file(file))
+        rules.extend(load_rule_file(file))
     _check_unique(rules)
     return sorted(rules, key=lambda r: r.code)
 
@@ -131,19 +135,6 @@ def custom_rule_files(paths: tuple[str, ...]) -> list[Path]:
 
 # Check types that only the built-in rules may use: they are fed by the pipeline itself.
 INTERNAL_TYPES = ("file-problem", "suppression")
-
-
-def load_custom_rule_file(path: Path) -> list[Rule]:
-    """A user's rule file: the built-in schema and checks (patterns included, see
-    checks.check_rule_params), and no check type reserved for built-in rules."""
-    rules = load_rule_file(path)
-    text = path.read_text(encoding="utf-8")
-    for index, rule in enumerate(rules):
-        if rule.type in INTERNAL_TYPES:
-            line = yamlsafe.key_line(text, ["rules", index, "type"]) or 1
-            raise UsageError(f"{path}:{line}: rules.{index}.type: check type '{rule.type}' is "
-                             "reserved for built-in rules")
-    return rules
 
 
 def _check_unique(rules: list[Rule]) -> None:

@@ -24,7 +24,14 @@ from speclint.linter import (
     read_spec,
 )
 from speclint.models import FileResult
-from speclint.report import REPO_RELATIVE_FORMATS, Report, RuleMeta, render_chunks, summarise
+from speclint.report import (
+    REPO_RELATIVE_FORMATS,
+    Report,
+    RuleMeta,
+    plural,
+    render_chunks,
+    summarise,
+)
 from speclint.ruleset import load_profile, load_rules, resolve_selector
 
 PARALLEL_MIN_FILES = 16
@@ -92,10 +99,6 @@ def _settings(options: dict[str, Any], config: Config) -> Settings:
         root=str(config.root), require_suppression_reason=config.require_suppression_reason,
         max_file_bytes=config.max_file_bytes,
         max_findings_per_rule=config.max_findings_per_rule, debug=bool(options.get("debug")))
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def _split(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -318,8 +321,8 @@ def run_check(options: dict[str, Any]) -> int:
             kept = f", {written.kept} of them kept for files not linted in this run" \
                 if written.kept else ""
             click.echo(f"speclint: wrote baseline {options['write_baseline']} with "
-                       f"{_plural(written.findings, 'finding')} in "
-                       f"{_plural(written.files, 'file')}{kept}", err=True)
+                       f"{plural(written.findings, 'finding')} in "
+                       f"{plural(written.files, 'file')}{kept}", err=True)
         else:
             for key, code, count in stale:
                 click.echo(f"speclint: baseline entry {key} {code} is stale ({count} fewer "
@@ -374,7 +377,7 @@ def _exit_status(results: list[FileResult], fail_on: str,
     warnings = report.summary["warnings"]
     if max_warnings is not None and warnings > max_warnings:
         if not options.get("write_baseline"):
-            click.echo(f"speclint: {warnings} warning{'' if warnings == 1 else 's'} "
+            click.echo(f"speclint: {plural(warnings, 'warning')} "
                        f"exceed{'s' if warnings == 1 else ''} the limit of {max_warnings} "
                        f"({source}): exit status 1", err=True)
         status = 1

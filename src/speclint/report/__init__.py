@@ -52,6 +52,11 @@ class Report:
         return clean_path(self.repo_paths.get(path, path))
 
 
+def plural(count: int, word: str) -> str:
+    """'1 file', '2 files'."""
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
 def clean_path(path: str) -> str:
     """POSIX path without a leading ``./``."""
     path = path.replace("\\", "/")

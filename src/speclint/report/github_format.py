@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 
 from speclint.models import Finding
-from speclint.report import Report, summarise
+from speclint.report import Report, plural, summarise
 from speclint.report.sarif_format import full_message
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
@@ -44,10 +44,6 @@ def command(path: str, finding: Finding) -> str:
     joined = ",".join(f"{key}={escape_property(value)}" for key, value in props.items())
     kind = COMMANDS.get(finding.severity, "warning")
     return f"::{kind} {joined}::{escape_data(full_message(finding))}"
-
-
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 def summary_line(report: Report) -> str:

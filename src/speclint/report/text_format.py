@@ -6,20 +6,16 @@ from collections import Counter
 
 import click
 
-from speclint.report import Report
+from speclint.report import Report, plural
 
 _STYLE = {"error": "red", "warning": "yellow", "info": "blue"}
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
 def summary_line(report: Report) -> str:
     s = report.summary
-    parts = [_plural(s["errors"], "error"), _plural(s["warnings"], "warning"),
-             _plural(s["infos"], "info")]
-    text = f"{_plural(s['files'], 'file')} checked: {', '.join(parts)}"
+    parts = [plural(s["errors"], "error"), plural(s["warnings"], "warning"),
+             plural(s["infos"], "info")]
+    text = f"{plural(s['files'], 'file')} checked: {', '.join(parts)}"
     extras = [f"{s['suppressed']} suppressed"]
     if report.baselined:
         extras.append(f"{report.baselined} baselined")
