@@ -32,7 +32,7 @@ _CATEGORIES = {C.CATEGORY_DIGIT: r"\d", C.CATEGORY_NOT_DIGIT: r"\D", C.CATEGORY_
 _BROAD = (C.CATEGORY_NOT_DIGIT, C.CATEGORY_NOT_WORD, C.CATEGORY_NOT_SPACE)
 _ANCHORS = {C.AT_BEGINNING: "(?m:^)", C.AT_BEGINNING_STRING: "(?m:^)", C.AT_BOUNDARY: r"\b",
             C.AT_NON_BOUNDARY: r"\B"}
-MIN_SCORE = 2.0  # a fragment worth scanning for holds two literal characters (or so)
+MIN_SCORE = 1.5  # a fragment worth scanning for: two literal characters, or a digit and two classes
 # per pattern: the most specific one. More fragments make a pattern run less often but the
 # Set's automaton larger, and every text pays for that (measured on the corpus: one is best)
 MAX_FRAGMENTS = 1
