@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from speclint import prefilter
 from speclint.detect.base import Context
 from speclint.document import build_document
-from speclint.fragments import fragments, scanned
+from speclint.fragments import branches, fragments, scanned
 from speclint.prefilter import FragmentSet, Guarded
 from speclint.source import load_source
 from speclint.vocab import load_vocabulary
@@ -196,3 +196,43 @@ def test_scanned_reads_dense_and_sparse_text_alike() -> None:
     assert scanned("\u00e9" * 100 + "a\u2014") == b"_" * 100 + b"a\x80"  # one pass
     assert scanned("a" * 100 + "\u00e9\u2014") == b"a" * 100 + b"_\x80"  # codec handler
     assert scanned("\ud800") == b"\x80"  # a lone surrogate is no letter
+
+
+def test_an_alternation_splits_into_its_alternatives_only_where_that_is_exact() -> None:
+    assert branches(r"(?i)\bsemver\b|(?:\bapi\b|\babi\b)|(?i:v\d+|\bpath\b)") == (
+        r"(?i)\bsemver\b", r"(?i)(?:\bapi\b)", r"(?i)(?:\babi\b)", r"(?i)(?i:v\d+)",
+        r"(?i)(?i:\bpath\b)")
+    assert branches(r"a[|)]|b\||c(?:d|e)") == ("a[|)]", r"b\|", "c(?:d|e)")
+    assert branches(r"(a)|b|c") == ()  # a capture group: matches would number groups anew
+    assert branches(r"a|b|c*") == ()  # an alternative that matches the empty string
+    assert branches(r"(?x) a | b | c") == ()  # verbose mode
+    assert branches(r"abc|def") == ()  # too few to be worth a search each
+
+
+_SPLIT = [(name, g) for name, g in PATTERNS if g.options != (g.needs,)]
+
+
+def test_the_big_vocabulary_alternations_are_split() -> None:
+    assert len(_SPLIT) > 10
+    assert all(len(guarded.options) >= 3 for _, guarded in _SPLIT)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_PIECES, max_size=25).map("".join), st.integers(0, 30))
+def test_a_split_alternation_searches_matches_and_finds_as_the_whole(text: str,
+                                                                     start: int) -> None:
+    for name, guarded in _SPLIT:
+        bare = guarded.regex
+        for method in ("search", "match", "fullmatch"):
+            found = getattr(guarded, method)(text, start)
+            expected = getattr(bare, method)(text, start)
+            assert (found and found.span()) == (expected and expected.span()), (name, method)
+        assert guarded.findall(text) == bare.findall(text), name
+
+
+def test_a_split_alternation_prefers_the_earliest_match_then_the_first_alternative() -> None:
+    guarded = Guarded(r"\bfoo bar\b|\bbar\b|\bfoo\b")
+    text = "a bar, then foo bar"
+    assert guarded.search(text).span() == re.search(guarded.pattern, text).span() == (2, 5)
+    assert guarded.search(text, 6).group() == "foo bar"  # same start: the first alternative
+    assert [m.group() for m in guarded.finditer(text)] == ["bar", "foo bar"]

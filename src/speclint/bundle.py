@@ -1,10 +1,10 @@
 """The built-in rules, profiles and vocabulary, read ahead of time for a fast start.
 
 ``rules/*.yaml`` is the source. ``scripts/gen_bundle.py`` reads it into ``rules/bundle.json``:
-the parsed data of every YAML file, and the prefilter fragments (speclint.prefilter) of every
-vocabulary pattern, which would otherwise take most of start-up to work out. The bundle is
-used only while it matches the YAML files byte for byte and the code that wrote the
-fragments (one hash over all of them), so an edited YAML file takes effect at once, and a
+the parsed data of every YAML file, and the prefilter plan of every vocabulary pattern (its
+fragments and those of each alternative, speclint.fragments), which would otherwise take most
+of start-up to work out. The bundle is used only while it matches the YAML files byte for byte
+and the code that wrote the plans (one hash over all of them), so an edited YAML file takes effect at once, and a
 test keeps the shipped bundle current.
 
 The bundle is data (JSON) shipped inside the package, never read from the linted repository.
@@ -18,6 +18,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from speclint.fragments import Plan
 from speclint.vocab import rules_dir
 
 BUNDLE = "bundle.json"
@@ -63,17 +64,20 @@ def builtin_yaml(relative: str) -> Any:
     return yamlsafe.load((rules_dir() / relative).read_text(encoding="utf-8"))
 
 
-def known_fragments() -> dict[str, list[str]]:
-    """Fragments of the built-in vocabulary patterns, keyed by ``vocab.fragment_key``."""
+def known_plans() -> dict[str, Plan]:
+    """Prefilter plans (fragments) of the built-in vocabulary patterns, keyed by
+    ``vocab.fragment_key``."""
     current = _current()
-    return current["fragments"] if current is not None else {}
+    if current is None:
+        return {}
+    return {key: Plan.from_json(value) for key, value in current["plans"].items()}
 
 
 def build(vocabulary_patterns: list[tuple[str, int]]) -> dict[str, Any]:
     """A fresh bundle of the YAML files as they are now (for scripts/gen_bundle.py);
     ``vocabulary_patterns`` are the (pattern, flags) the vocabulary guards."""
     from speclint import yamlsafe
-    from speclint.fragments import fragments
+    from speclint.fragments import plan
 
     base = rules_dir()
     files = {}
@@ -84,5 +88,5 @@ def build(vocabulary_patterns: list[tuple[str, int]]) -> dict[str, Any]:
         files[path.relative_to(base).as_posix()] = data
     from speclint.vocab import fragment_key
 
-    found = {fragment_key(p, f): list(fragments(p, f)) for p, f in vocabulary_patterns}
-    return {"digest": digest(), "files": files, "fragments": dict(sorted(found.items()))}
+    found = {fragment_key(p, f): plan(p, f).to_json() for p, f in vocabulary_patterns}
+    return {"digest": digest(), "files": files, "plans": dict(sorted(found.items()))}

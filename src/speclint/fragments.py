@@ -303,3 +303,134 @@ def _has_edges(items: list[Any]) -> bool:
         if op in _REPEATS and _has_edges(list(value[2])):
             return True
     return False
+
+
+class Plan(NamedTuple):
+    """How speclint.prefilter guards a pattern: its fragments, and, for an alternation, each
+    alternative as a pattern of its own with its fragments (then only the alternatives whose
+    fragments occur in a text are run on it)."""
+
+    fragments: tuple[str, ...]
+    branches: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {"fragments": list(self.fragments),
+                "branches": [[source, list(found)] for source, found in self.branches]}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Plan:
+        return cls(tuple(data["fragments"]),
+                   tuple((source, tuple(found)) for source, found in data["branches"]))
+
+
+def plan(pattern: str, flags: int = 0) -> Plan:
+    """The fragments of ``pattern`` and, when it splits (``branches``), of each alternative."""
+    split = branches(pattern, flags)
+    return Plan(fragments(pattern, flags),
+                tuple((source, fragments(source, flags)) for source in split))
+
+
+MIN_BRANCHES = 3  # fewer alternatives are not worth a search each
+
+
+def branches(pattern: str, flags: int = 0) -> tuple[str, ...]:
+    """The alternatives of a top-level alternation, each a pattern of its own.
+
+    Nested groups that only scope flags (``(?i:a|b)|c``) are opened too, so the result is
+    ``('(?i:a)', '(?i:b)', 'c')``. Leftmost-first search over the alternatives gives the
+    alternation's own match: the earliest start, and there the first alternative. So the
+    split is offered only where that is exact and simple: no capture groups (a match has no
+    groups to number), no verbose mode, and no alternative that can match the empty string.
+    """
+    try:
+        compiled = re.compile(pattern, flags)
+    except (re.error, RecursionError, OverflowError, ValueError):
+        return ()
+    if compiled.groups or compiled.flags & re.X:
+        return ()
+    found = _alternatives(pattern)
+    if len(found) < MIN_BRANCHES:
+        return ()
+    try:
+        if any(sre_parse.parse(source, flags).getwidth()[0] == 0 for source in found):
+            return ()
+    except (re.error, RecursionError, OverflowError, ValueError):
+        return ()
+    return tuple(found)
+
+
+_GLOBAL = re.compile(r"\(\?[aiLmsux]+\)")
+_SCOPED = re.compile(r"\(\?(?:[aiLmsux]*(?:-[imsx]+)?:)")
+
+
+def _alternatives(pattern: str, opened: str = "", closed: str = "") -> list[str]:
+    """``pattern`` split at its top-level ``|``, each piece wrapped in ``opened``/``closed``;
+    a piece that is one scoped group is opened and split again."""
+    prefix = ""
+    head = _GLOBAL.match(pattern)
+    if head and not opened:
+        prefix, pattern = head.group(), pattern[head.end():]
+    found = []
+    for piece in _split_top(pattern):
+        scoped = _SCOPED.match(piece)
+        if scoped and _closing(piece, 0) == len(piece) - 1:
+            inner = piece[scoped.end():-1]
+            found += [prefix + source for source in _alternatives(
+                inner, opened + scoped.group(), ")" + closed)]
+        else:
+            found.append(prefix + opened + piece + closed)
+    return found
+
+
+def _split_top(pattern: str) -> list[str]:
+    """Pieces of ``pattern`` between the ``|`` outside every group and class."""
+    pieces, depth, start, index = [], 0, 0, 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            index += 2
+            continue
+        if char == "[":
+            index = _class_end(pattern, index)
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            pieces.append(pattern[start:index])
+            start = index + 1
+        index += 1
+    pieces.append(pattern[start:])
+    return pieces
+
+
+def _class_end(pattern: str, index: int) -> int:
+    """Index of the ``]`` closing the class opened at ``index`` (a first ``]`` is literal)."""
+    index += 1
+    if pattern[index:index + 1] == "^":
+        index += 1
+    if pattern[index:index + 1] == "]":
+        index += 1
+    while index < len(pattern) and pattern[index] != "]":
+        index += 2 if pattern[index] == "\\" else 1
+    return index
+
+
+def _closing(pattern: str, index: int) -> int:
+    """Index of the ``)`` closing the group opened at ``index``."""
+    depth = 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            index += 2
+            continue
+        if char == "[":
+            index = _class_end(pattern, index)
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return index
+        index += 1
+    return -1

@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from speclint.fragments import fragments, scanned
+from speclint.fragments import Plan, plan, scanned
 
 try:
     import re2 as _re2
@@ -105,18 +105,31 @@ def forget() -> None:
 
 
 class Guarded:
-    """A pattern compiled on first use, run only on texts that hold all of its fragments."""
+    """A pattern compiled on first use, run only on texts that hold all of its fragments.
 
-    __slots__ = ("pattern", "flags", "fragment_set", "fragments", "needs", "_memo", "_regex")
+    An alternation that splits (speclint.fragments.branches) is guarded alternative by
+    alternative: only those whose fragments occur in a text are run, and the earliest match
+    (on a tie, the first alternative's) is the alternation's own.
+    """
+
+    __slots__ = ("pattern", "flags", "fragment_set", "fragments", "needs", "options", "_always",
+                 "_branches", "_memo", "_regex")
 
     def __init__(self, pattern: str, flags: int = 0, fragment_set: FragmentSet = FRAGMENTS,
-                 known: Iterable[str] | None = None) -> None:
-        """``known``: the fragments, worked out ahead of time (speclint.bundle)."""
+                 known: Plan | None = None) -> None:
+        """``known``: the plan (fragments, alternatives), worked out ahead of time
+        (speclint.bundle)."""
         self.pattern = pattern
         self.flags = flags
         self.fragment_set = fragment_set
-        self.fragments = tuple(known) if known is not None else fragments(pattern, flags)
-        self.needs = fragment_set.needs(self.fragments)
+        found = known if known is not None else plan(pattern, flags)
+        self.fragments = found.fragments
+        self._branches = tuple(Guarded(source, flags, fragment_set, Plan(parts))
+                               for source, parts in found.branches)
+        self.needs = 0 if self._branches else fragment_set.needs(self.fragments)
+        # the pattern may match a text holding every fragment of one of these masks
+        self.options = tuple(b.needs for b in self._branches) or (self.needs,)
+        self._always = not all(self.options)
         self._memo = fragment_set.memo
         self._regex: re.Pattern[str] | None = None
 
@@ -130,40 +143,75 @@ class Guarded:
     def groups(self) -> int:
         return self.regex.groups
 
-    def possible(self, text: str) -> bool:
-        needs = self.needs
-        if not needs:
-            return True
+    def _mask(self, text: str) -> int:
         mask = self._memo.get(text)
-        if mask is None:
-            mask = self.fragment_set.found(text)
-        return mask & needs == needs
+        return self.fragment_set.found(text) if mask is None else mask
+
+    def possible(self, text: str) -> bool:
+        if self._always:
+            return True
+        mask = self._mask(text)
+        return any(mask & need == need for need in self.options)
+
+    def _candidates(self, text: str) -> Iterator[Guarded]:
+        """The alternatives that may match ``text``, in order."""
+        mask = self._mask(text)
+        return (b for b in self._branches if b.needs & mask == b.needs)
 
     # ``endpos`` makes the text end early for ``\\b`` and ``$``: no prefilter then
     def search(self, text: str, *args: Any) -> re.Match[str] | None:
-        if len(args) > 1 or self.possible(text):
+        if len(args) > 1:
             return self.regex.search(text, *args)
-        return None
+        if not self._branches:
+            return self.regex.search(text, *args) if self.possible(text) else None
+        best: re.Match[str] | None = None
+        start = args[0] if args else 0
+        for branch in self._candidates(text):
+            match = branch.regex.search(text, *args)
+            if match is not None and (best is None or match.start() < best.start()):
+                best = match
+                if match.start() <= start:
+                    break  # nothing starts earlier, and on a tie the first one wins
+        return best
 
     def match(self, text: str, *args: Any) -> re.Match[str] | None:
-        if len(args) > 1 or self.possible(text):
-            return self.regex.match(text, *args)
+        if len(args) > 1 or not self._branches:
+            return self.regex.match(text, *args) if len(args) > 1 or self.possible(text) \
+                else None
+        for branch in self._candidates(text):
+            match = branch.regex.match(text, *args)
+            if match is not None:
+                return match
         return None
 
     def fullmatch(self, text: str, *args: Any) -> re.Match[str] | None:
-        if len(args) > 1 or self.possible(text):
-            return self.regex.fullmatch(text, *args)
+        if len(args) > 1 or not self._branches:
+            return self.regex.fullmatch(text, *args) if len(args) > 1 or self.possible(text) \
+                else None
+        for branch in self._candidates(text):
+            match = branch.regex.fullmatch(text, *args)
+            if match is not None:
+                return match
         return None
 
     def finditer(self, text: str, *args: Any) -> Iterator[re.Match[str]]:
-        if len(args) > 1 or self.possible(text):
-            return self.regex.finditer(text, *args)
-        return iter(())
+        if len(args) > 1 or not self._branches:
+            return self.regex.finditer(text, *args) if len(args) > 1 or self.possible(text) \
+                else iter(())
+        return self._split_finditer(text, args[0] if args else 0)
+
+    def _split_finditer(self, text: str, position: int) -> Iterator[re.Match[str]]:
+        # no alternative matches the empty string, so each search starts where the last
+        # match ended, as finditer does
+        while (match := self.search(text, position)) is not None:
+            yield match
+            position = match.end()
 
     def findall(self, text: str, *args: Any) -> list[Any]:
-        if len(args) > 1 or self.possible(text):
-            return self.regex.findall(text, *args)
-        return []
+        if len(args) > 1 or not self._branches:
+            return self.regex.findall(text, *args) if len(args) > 1 or self.possible(text) \
+                else []
+        return [match.group() for match in self.finditer(text, *args)]  # no groups
 
     def __repr__(self) -> str:
         return f"Guarded({self.pattern!r})"

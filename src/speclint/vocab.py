@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from speclint import yamlsafe
+from speclint.fragments import Plan
 from speclint.prefilter import CODE_FRAGMENTS, FRAGMENTS, Guarded
 
 
@@ -60,7 +61,7 @@ class Vocabulary:
     mention_negated_before: re.Pattern[str]
 
 
-def _compile(value: Any, known: dict[str, list[str]], code: bool = False) -> Any:
+def _compile(value: Any, known: dict[str, Plan], code: bool = False) -> Any:
     """Guarded by its fragments (speclint.prefilter), compiled on first use."""
     if isinstance(value, list):
         return tuple(_compile(item, known, code) for item in value)
@@ -89,7 +90,7 @@ def _scoped(pattern: str) -> str:
     return f"(?:{pattern})"
 
 
-def _element(data: dict[str, Any], known: dict[str, list[str]]) -> ElementVocab:
+def _element(data: dict[str, Any], known: dict[str, Plan]) -> ElementVocab:
     headings = tuple(" ".join(str(h).lower().split()) for h in data.get("headings", []))
     lists = {k: tuple(str(x).lower() for x in v) for k, v in data.items()
              if k.endswith("headings") and k != "headings"}
@@ -117,7 +118,7 @@ def load_vocabulary(path: str | None = None) -> Vocabulary:
     if path:
         data, known = yamlsafe.load(Path(path).read_text(encoding="utf-8")), {}
     else:
-        data, known = bundle.builtin_yaml("vocabulary.yaml"), bundle.known_fragments()
+        data, known = bundle.builtin_yaml("vocabulary.yaml"), bundle.known_plans()
     na = data["na"]["pattern"]
     return Vocabulary(
         elements={name: _element(spec, known) for name, spec in data["elements"].items()},
@@ -139,5 +140,5 @@ def guarded_patterns(vocab: Vocabulary) -> list[Guarded]:
 
 
 def fragment_key(pattern: str, flags: int) -> str:
-    """How speclint.bundle files the fragments of a pattern."""
+    """How speclint.bundle files the plan (fragments) of a pattern."""
     return f"{int(flags)}:{pattern}"

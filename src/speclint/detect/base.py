@@ -131,7 +131,7 @@ class Context:
         """Units (headings included) in which one of ``patterns`` may match, in file order,
         plus every unit on a line of ``also``. The prefilter (speclint.prefilter) has ruled
         out the others, so a detector need not ask each pattern about each unit."""
-        needs = [pattern.needs for pattern in patterns]
+        needs = [need for pattern in patterns for need in pattern.options]
         if not patterns or not all(needs) or any(
                 pattern.fragment_set is not FRAGMENTS for pattern in patterns):
             return self.units
