@@ -4,8 +4,8 @@
 the parsed data of every YAML file, and the prefilter plan of every vocabulary pattern (its
 fragments and those of each alternative, speclint.fragments), which would otherwise take most
 of start-up to work out. The bundle is used only while it matches the YAML files byte for byte
-and the code that wrote the plans (one hash over all of them), so an edited YAML file takes effect at once, and a
-test keeps the shipped bundle current.
+and the code that wrote the plans (one hash over all of them), so an edited YAML file takes
+effect at once, and a test keeps the shipped bundle current.
 
 The bundle is data (JSON) shipped inside the package, never read from the linted repository.
 """

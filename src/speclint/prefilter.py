@@ -17,7 +17,7 @@ own, so each automaton stays small.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from speclint.fragments import Plan, plan, scanned
