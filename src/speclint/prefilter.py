@@ -113,7 +113,7 @@ class Guarded:
     """
 
     __slots__ = ("pattern", "flags", "fragment_set", "fragments", "needs", "options", "_always",
-                 "_branches", "_memo", "_regex")
+                 "_either", "_branches", "_memo", "_regex")
 
     def __init__(self, pattern: str, flags: int = 0, fragment_set: FragmentSet = FRAGMENTS,
                  known: Plan | None = None) -> None:
@@ -130,6 +130,11 @@ class Guarded:
         # the pattern may match a text holding every fragment of one of these masks
         self.options = tuple(b.needs for b in self._branches) or (self.needs,)
         self._always = not all(self.options)
+        # one fragment per option (the usual case): any of their bits will do
+        self._either = 0
+        if all(need & (need - 1) == 0 for need in self.options):
+            for need in self.options:
+                self._either |= need
         self._memo = fragment_set.memo
         self._regex: re.Pattern[str] | None = None
 
@@ -151,6 +156,8 @@ class Guarded:
         if self._always:
             return True
         mask = self._mask(text)
+        if self._either:
+            return bool(mask & self._either)
         return any(mask & need == need for need in self.options)
 
     def _candidates(self, text: str) -> Iterator[Guarded]:

@@ -91,7 +91,7 @@ class Context:
         # a bare "N/A" (no reason): incomplete, unless the element is present elsewhere
         self.bare_na: dict[str, Detection] = {}
         self._block_hits: dict[tuple[int, int], bool] = {}
-        self._by_need: dict[int, list[int]] = {}
+        self._by_need: dict[tuple[int, ...], list[int]] = {}
 
     def block_has(self, pattern: re.Pattern[str], block: Block) -> bool:
         """Does ``pattern`` occur in the block's text? Asked once per block, however many
@@ -119,28 +119,36 @@ class Context:
     def _unit_masks(self) -> list[int]:
         return [FRAGMENTS.found(unit.text) for unit in self.units]
 
-    def _candidates(self, need: int) -> list[int]:
-        """Indexes of the units that hold every fragment in ``need``."""
-        found = self._by_need.get(need)
+    def _candidates(self, needs: tuple[int, ...]) -> list[int]:
+        """Indexes of the units that hold every fragment of one of ``needs``."""
+        found = self._by_need.get(needs)
         if found is None:
-            found = self._by_need[need] = [
-                index for index, mask in enumerate(self._unit_masks) if mask & need == need]
+            masks = self._unit_masks
+            if all(need & (need - 1) == 0 for need in needs):  # one fragment each: any bit
+                either = 0
+                for need in needs:
+                    either |= need
+                found = [index for index, mask in enumerate(masks) if mask & either]
+            else:
+                found = [index for index, mask in enumerate(masks)
+                         if any(mask & need == need for need in needs)]
+            self._by_need[needs] = found
         return found
 
     def units_where(self, *patterns: Guarded, also: LineSpans | None = None) -> list[Unit]:
         """Units (headings included) in which one of ``patterns`` may match, in file order,
         plus every unit on a line of ``also``. The prefilter (speclint.prefilter) has ruled
         out the others, so a detector need not ask each pattern about each unit."""
-        needs = [need for pattern in patterns for need in pattern.options]
+        needs = tuple(need for pattern in patterns for need in pattern.options)
         if not patterns or not all(needs) or any(
                 pattern.fragment_set is not FRAGMENTS for pattern in patterns):
             return self.units
         units = self.units
-        if len(needs) == 1 and also is None:
-            return [units[index] for index in self._candidates(needs[0])]
-        chosen = {index for need in needs for index in self._candidates(need)}
-        if also is not None:
-            chosen.update(index for index, unit in enumerate(units) if unit.line in also)
+        candidates = self._candidates(needs)
+        if also is None:
+            return [units[index] for index in candidates]
+        chosen = set(candidates)
+        chosen.update(index for index, unit in enumerate(units) if unit.line in also)
         return [units[index] for index in sorted(chosen)]
 
     def _block_units(self, block: Block, section: Section) -> Iterator[Unit]:
