@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import re
 import sys
-from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
@@ -54,27 +53,23 @@ class Run:
             self.cache[scope] = list(scoped_lines(self.doc, scope))
         return self.cache[scope]
 
-    def joined(self, scope: str) -> tuple[str, list[int]]:
-        """The scope's lines as one text, and the offset of each line in it."""
+    def joined(self, scope: str) -> str:
+        """The scope's lines as one text, joined by "\\n"."""
         key = "joined:" + scope
         if key not in self.cache:
-            offsets, position = [], 0
-            for _, text in self.lines(scope):
-                offsets.append(position)
-                position += len(text) + 1
-            self.cache[key] = ("\n".join(t for _, t in self.lines(scope)), offsets)
+            self.cache[key] = "\n".join([text for _, text in self.lines(scope)])
         return self.cache[key]
 
     def matches(self, pattern: Any, scope: str) -> Iterator[tuple[int, str, re.Match[str]]]:
         """(line number, line text, match) for every match in the scope, in order.
 
         Each line is matched on its own, so a match never spans two lines. A pattern that
-        does not look at a line's edges (anchors, look-arounds) first runs once over the
-        lines joined, and only the lines where it found something are matched again. A
-        vocabulary pattern first asks the prefilter about the whole scope.
+        does not look at a line's edges (anchors, look-arounds) first runs over the lines
+        joined, and only the lines where it found something are matched again. A vocabulary
+        pattern first asks the prefilter about the whole scope.
         """
         possible = getattr(pattern, "possible", None)
-        if possible is not None and not possible(self.joined(scope)[0]):
+        if possible is not None and not possible(self.joined(scope)):
             return
         regex = getattr(pattern, "regex", pattern)
         lines = self.lines(scope)
@@ -85,18 +80,23 @@ class Run:
             for local in regex.finditer(line_text):
                 yield number, line_text, local
 
-    def _lines_with_matches(self, regex: Any, scope: str) -> list[int]:
-        text, offsets = self.joined(scope)
-        found: list[int] = []
+    def _lines_with_matches(self, regex: Any, scope: str) -> Iterator[int]:
+        """Indexes of the lines where ``regex`` matches in the joined text (searched as far
+        as the caller reads)."""
+        text = self.joined(scope)
+        index, counted = 0, 0  # line index of offset ``counted``
         position = 0
         while position <= len(text):
             match = regex.search(text, position)
             if match is None:
-                break
-            index = bisect_right(offsets, match.start()) - 1
-            found.append(index)
-            position = offsets[index + 1] if index + 1 < len(offsets) else len(text) + 1
-        return found
+                return
+            index += text.count("\n", counted, match.start())
+            yield index
+            line_end = text.find("\n", match.start())
+            if line_end < 0:
+                return
+            position = counted = line_end + 1
+            index += 1
 
 
 Check = Callable[[Any, Run], Iterator[Hit]]
@@ -187,8 +187,11 @@ def scoped_lines(doc: Document, scope: str) -> Iterator[tuple[int, str]]:
         elif scope == "headings" and block.kind == "heading":
             yield block.start, doc.source.lines[block.start - 1]
         elif scope == "prose" and block.kind in ("paragraph", "heading", "table"):
-            for line in range(block.start, block.end + 1):
-                yield line, _blank_code_and_comments(doc.source.lines[line - 1])
+            for line, text in enumerate(doc.source.lines[block.start - 1:block.end],
+                                        block.start):
+                if "`" in text or "<!--" in text or "-->" in text:
+                    text = _blank_code_and_comments(text)
+                yield line, text
 
 
 _INLINE_CODE = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)")
