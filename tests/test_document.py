@@ -286,3 +286,21 @@ def test_block_defaults() -> None:
     block = Block("code", 3, 5, fenced=True)
     assert block.body_start == 4
     assert Block("code", 3, 5).body_start == 3
+
+
+def test_paragraphs_split_into_sentences_with_their_lines() -> None:
+    from speclint.detect.base import _sentences
+    from speclint.document import Block
+
+    text = ("Rates are capped, e.g. at 10 per second. Dr. A. Smith agrees!\n"
+            "Next one?  And `this` too.\n\n\nAfter a gap. see below, v1.2 -- ok.\n- no")
+    block = Block("paragraph", 7, 12, text, 0)
+    assert list(_sentences(block)) == [
+        (7, "Rates are capped, e.g. at 10 per second."),  # not after "e.g."
+        (7, "Dr."),
+        (7, "A. Smith agrees!"),  # not after a single capital (an initial)
+        (8, "Next one?"),
+        (8, "And `this` too."),
+        (11, "After a gap."),  # a blank line, then a new sentence
+        (11, "see below, v1.2 -- ok.\n- no"),  # no split before "-" or inside "1.2"
+    ]

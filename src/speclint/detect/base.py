@@ -13,9 +13,12 @@ from speclint.models import ElementReport, Evidence
 from speclint.prefilter import FRAGMENTS, Guarded
 from speclint.vocab import ElementVocab, Vocabulary
 
-_SENTENCE_END = re.compile(  # the cheap (?<=[.!?]) first: it fails at most positions
-    r"(?<=[.!?])(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\betc\.)(?<!\bvs\.)(?<!\bcf\.)(?<![A-Z]\.)"
-    r"\s+(?=[A-Za-z0-9`*(\[\"])|\n{2,}")
+# where a sentence ends: the space after its [.!?] (group 1), or a blank line. The pattern
+# opens with a character class, which re finds with a fast scan; the look-behinds after it
+# see the same text as at the space, so "e.g. x" and "A. Smith" do not end a sentence
+_SENTENCE_END = re.compile(
+    r"[.!?](?<!\be\.g\.)(?<!\bi\.e\.)(?<!\betc\.)(?<!\bvs\.)(?<!\bcf\.)(?<![A-Z]\.)"
+    r"(\s+)(?=[A-Za-z0-9`*(\[\"])|\n{2,}")
 _MARKUP = re.compile(
     r"\*{1,3}(?=\S)|(?<=\S)\*{1,3}|(?<!\w)_{1,3}(?=\S)|(?<=\S)_{1,3}(?!\w)"
     r"|\\(?=[\\`*_{}\[\]()#+\-.!|])")
@@ -70,16 +73,19 @@ class Detection:
 def _sentences(block: Block) -> Iterator[tuple[int, str]]:
     """Split a paragraph into sentences, each with its first file line."""
     text = block.text
-    offset = 0
     counted, line = 0, block.start  # newlines counted up to ``counted``, so linear overall
-    for piece in _SENTENCE_END.split(text):
-        start = text.find(piece, offset) if piece else offset
-        offset = start + len(piece)
-        if piece.strip():
-            lead = len(piece) - len(piece.lstrip())
-            line += text.count("\n", counted, start + lead)
-            counted = start + lead
-            yield line, piece.strip()
+    cuts = [(m.start(1) if m.lastindex else m.start(), m.end())
+            for m in _SENTENCE_END.finditer(text)]
+    start = 0
+    for end, after in [*cuts, (len(text), len(text))]:
+        piece = text[start:end]
+        stripped = piece.strip()
+        if stripped:
+            lead = start + len(piece) - len(piece.lstrip())
+            line += text.count("\n", counted, lead)
+            counted = lead
+            yield line, stripped
+        start = after
 
 
 class Context:
