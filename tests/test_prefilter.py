@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from speclint import prefilter
 from speclint.detect.base import Context
 from speclint.document import build_document
-from speclint.fragments import branches, fragments, scanned
+from speclint.fragments import branches, fragments, required, scanned
 from speclint.prefilter import FragmentSet, Guarded
 from speclint.source import load_source
 from speclint.vocab import load_vocabulary
@@ -236,3 +236,14 @@ def test_a_split_alternation_prefers_the_earliest_match_then_the_first_alternati
     assert guarded.search(text).span() == re.search(guarded.pattern, text).span() == (2, 5)
     assert guarded.search(text, 6).group() == "foo bar"  # same start: the first alternative
     assert [m.group() for m in guarded.finditer(text)] == ["bar", "foo bar"]
+
+
+def test_characters_every_match_needs_are_checked_before_any_scan() -> None:
+    assert required(r'`\s*\{\s*"?\w+"?\s*:') == (frozenset("`{:"), False)
+    assert required(r"(?i)(\d[\d,]*)\s*(?:per|/)") == (frozenset(), True)  # a digit
+    assert required(r"(?i)a-b|c-d") == (frozenset("-"), False)  # letters fold, "-" does not
+    assert required(r"x?y{0,3}z+(?=q)") == (frozenset("z"), False)  # optional, look-ahead
+    assert required(r"[0-9]|\u0663") == (frozenset(), True)  # an Arabic-Indic digit is \d
+    guarded = Guarded(r'`\s*\{\s*"?\w+"?\s*:')
+    assert guarded.needs == 0 and not guarded.possible("no braces: here")
+    assert guarded.search('send `{"a": 1}`').group() == '`{"a":'

@@ -306,28 +306,95 @@ def _has_edges(items: list[Any]) -> bool:
 
 
 class Plan(NamedTuple):
-    """How speclint.prefilter guards a pattern: its fragments, and, for an alternation, each
+    """How speclint.prefilter guards a pattern: its fragments; for an alternation, each
     alternative as a pattern of its own with its fragments (then only the alternatives whose
-    fragments occur in a text are run on it)."""
+    fragments occur in a text are run on it); and the characters every match contains
+    (``required``; ``digit``: a digit too), which Python finds in a text faster than any scan."""
 
     fragments: tuple[str, ...]
     branches: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    required: str = ""
+    digit: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {"fragments": list(self.fragments),
-                "branches": [[source, list(found)] for source, found in self.branches]}
+                "branches": [[source, list(found)] for source, found in self.branches],
+                "required": self.required, "digit": self.digit}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Plan:
         return cls(tuple(data["fragments"]),
-                   tuple((source, tuple(found)) for source, found in data["branches"]))
+                   tuple((source, tuple(found)) for source, found in data["branches"]),
+                   data["required"], data["digit"])
 
 
 def plan(pattern: str, flags: int = 0) -> Plan:
     """The fragments of ``pattern`` and, when it splits (``branches``), of each alternative."""
     split = branches(pattern, flags)
+    chars, digit = required(pattern, flags)
     return Plan(fragments(pattern, flags),
-                tuple((source, fragments(source, flags)) for source in split))
+                tuple((source, fragments(source, flags)) for source in split),
+                "".join(sorted(chars)), digit)
+
+
+def required(pattern: str, flags: int = 0) -> tuple[frozenset[str], bool]:
+    """Characters that every match of ``pattern`` contains, and whether it holds a digit
+    (Python's ``\\d``). Look-arounds count for nothing; case-insensitive letters neither."""
+    try:
+        tree = sre_parse.parse(pattern, flags)
+        return _required(list(tree), tree.state.flags)
+    except (re.error, RecursionError, TypeError, ValueError, IndexError):
+        return frozenset(), False
+
+
+_NOTHING_REQUIRED: tuple[frozenset[str], bool] = (frozenset(), False)
+
+
+def _required(items: list[Any], flags: int) -> tuple[frozenset[str], bool]:
+    chars: set[str] = set()
+    digit = False
+    for op, value in items:
+        found, needs_digit = _required_item(op, value, flags)
+        chars |= found
+        digit = digit or needs_digit
+    return frozenset(chars), digit
+
+
+def _required_item(op: Any, value: Any, flags: int) -> tuple[frozenset[str], bool]:
+    if op is C.LITERAL:
+        return _literal_required(value, flags)
+    if op is C.IN:
+        return _class_required(value, flags)
+    if op is C.SUBPATTERN:
+        return _required(list(value[3]), (flags | value[1]) & ~value[2])
+    if op is C.ATOMIC_GROUP:
+        return _required(list(value), flags)
+    if op in _REPEATS:
+        low, _, inner = value
+        return _required(list(inner), flags) if low >= 1 else _NOTHING_REQUIRED
+    if op is C.BRANCH:
+        options = [_required(list(items), flags) for items in value[1]]
+        return (frozenset.intersection(*(chars for chars, _ in options)),
+                all(digit for _, digit in options))
+    return _NOTHING_REQUIRED  # any character, anchors, look-arounds, references
+
+
+def _literal_required(code: int, flags: int) -> tuple[frozenset[str], bool]:
+    char = chr(code)
+    digit = char.isdecimal()
+    if flags & re.I and not (char.isascii() and not char.isalpha()):
+        return frozenset(), digit  # it folds: other characters match it too
+    return frozenset(char), digit
+
+
+def _class_required(items: list[Any], flags: int) -> tuple[frozenset[str], bool]:
+    """A class of one character requires it; a class of digits requires a digit."""
+    if len(items) == 1 and items[0][0] is C.LITERAL:
+        return _literal_required(items[0][1], flags)
+    digits = all(kind is C.CATEGORY and item is C.CATEGORY_DIGIT
+                 or kind is C.RANGE and 0x30 <= item[0] <= item[1] <= 0x39
+                 or kind is C.LITERAL and chr(item).isdecimal() for kind, item in items)
+    return frozenset(), bool(items) and digits
 
 
 MIN_BRANCHES = 3  # fewer alternatives are not worth a search each

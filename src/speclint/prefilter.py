@@ -28,6 +28,7 @@ except ImportError:  # pragma: no cover - google-re2 is a dependency; without it
     _re2 = None
 
 RE2_MAX_MEM = 32 << 20
+_DIGIT = re.compile(r"\d")
 _MEMO_SIZE = 50_000
 
 
@@ -113,7 +114,7 @@ class Guarded:
     """
 
     __slots__ = ("pattern", "flags", "fragment_set", "fragments", "needs", "options", "_always",
-                 "_either", "_branches", "_memo", "_regex")
+                 "_either", "_branches", "_required", "_digit", "_checks", "_memo", "_regex")
 
     def __init__(self, pattern: str, flags: int = 0, fragment_set: FragmentSet = FRAGMENTS,
                  known: Plan | None = None) -> None:
@@ -135,6 +136,8 @@ class Guarded:
         if all(need & (need - 1) == 0 for need in self.options):
             for need in self.options:
                 self._either |= need
+        self._required, self._digit = found.required, found.digit
+        self._checks = bool(found.required or found.digit)
         self._memo = fragment_set.memo
         self._regex: re.Pattern[str] | None = None
 
@@ -152,16 +155,29 @@ class Guarded:
         mask = self._memo.get(text)
         return self.fragment_set.found(text) if mask is None else mask
 
+    def _has_required(self, text: str) -> bool:
+        """Does ``text`` hold every character that a match needs (a fast check in C)?"""
+        for char in self._required:
+            if char not in text:
+                return False
+        return not self._digit or _DIGIT.search(text) is not None
+
     def possible(self, text: str) -> bool:
         if self._always:
-            return True
-        mask = self._mask(text)
+            return not self._checks or self._has_required(text)
+        mask = self._memo.get(text)
+        if mask is None:
+            if self._checks and not self._has_required(text):
+                return False  # no need to scan
+            mask = self.fragment_set.found(text)
         if self._either:
             return bool(mask & self._either)
         return any(mask & need == need for need in self.options)
 
     def _candidates(self, text: str) -> Iterator[Guarded]:
         """The alternatives that may match ``text``, in order."""
+        if self._checks and not self._has_required(text):
+            return iter(())
         mask = self._mask(text)
         return (b for b in self._branches if b.needs & mask == b.needs)
 

@@ -101,7 +101,8 @@ def load(text: str) -> Any:
         loader = safe_loader()(text)
         try:
             node = loader.get_single_node()
-            check_aliases(node)
+            if "*" in text:  # an alias is written *name: without one there is none to check
+                check_aliases(node)
             return loader.construct_document(node) if node is not None else None
         finally:
             loader.dispose()
