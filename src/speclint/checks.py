@@ -17,7 +17,7 @@ from typing import Any
 from speclint import safe_regex, yamlsafe
 from speclint.detect.base import Context, Issue, quoted
 from speclint.document import Document, normalise_title
-from speclint.fragments import reads_edges
+from speclint.fragments import Plan, reads_edges
 from speclint.models import ElementReport
 from speclint.prefilter import SCOPE_FRAGMENTS, Guarded
 
@@ -155,10 +155,13 @@ def _compiled(pattern: str, ignore_case: bool, trusted: bool = False) -> Any:
 
 
 @cache
-def _scope_pattern(pattern: str, flags: int) -> Guarded:
+def _scope_pattern(found: Guarded) -> Guarded:
     """A vocabulary pattern as a rule uses it: asked about a whole scope first, in a small
-    RE2 Set of its own (the prose Set is tuned for sentences)."""
-    return Guarded(pattern, flags, SCOPE_FRAGMENTS)
+    RE2 Set of its own (the prose Set is tuned for sentences). Its plan is the vocabulary
+    pattern's, whole: the scope is matched line by line with the pattern itself."""
+    plan = found.plan
+    return Guarded(found.pattern, found.flags, SCOPE_FRAGMENTS,
+                   Plan(plan.fragments, (), plan.required, plan.digit))
 
 
 def matcher(spec: dict[str, Any]) -> Any:
@@ -169,7 +172,7 @@ def matcher(spec: dict[str, Any]) -> Any:
     """
     if "vocabulary" in spec:
         found = vocabulary_pattern(None, spec["vocabulary"])
-        return _scope_pattern(found.pattern, found.flags)
+        return _scope_pattern(found)
     if "words" in spec:
         words = "|".join(re.escape(str(w)) for w in spec["words"])
         return _compiled(rf"\b(?:{words})\b", spec.get("ignore_case", True), True)

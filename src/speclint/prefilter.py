@@ -113,8 +113,9 @@ class Guarded:
     (on a tie, the first alternative's) is the alternation's own.
     """
 
-    __slots__ = ("pattern", "flags", "fragment_set", "fragments", "needs", "options", "_always",
-                 "_either", "_branches", "_required", "_digit", "_checks", "_memo", "_regex")
+    __slots__ = ("pattern", "flags", "fragment_set", "plan", "fragments", "needs", "options",
+                 "_always", "_either", "_branches", "_required", "_digit", "_checks", "_memo",
+                 "_regex")
 
     def __init__(self, pattern: str, flags: int = 0, fragment_set: FragmentSet = FRAGMENTS,
                  known: Plan | None = None) -> None:
@@ -124,6 +125,7 @@ class Guarded:
         self.flags = flags
         self.fragment_set = fragment_set
         found = known if known is not None else plan(pattern, flags)
+        self.plan = found
         self.fragments = found.fragments
         self._branches = tuple(Guarded(source, flags, fragment_set, Plan(parts))
                                for source, parts in found.branches)
