@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from speclint import schemas, seal
+from speclint import remember, schemas, seal
 
 BAD = "# Spec\n\n## Rate limits\n\nEach account can have at most 100 imports.\n"
 
@@ -56,7 +56,7 @@ def test_without_a_writable_home_a_process_secret_still_works(
 
 def test_a_planted_schema_verdict_is_ignored(secret_home: Path, tmp_path: Path,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(schemas, "VERDICT_DIR", tmp_path / "verdicts")
+    monkeypatch.setattr(remember, "FOLDER", tmp_path / "verdicts")
     bad = {"not_a_key": 1}
     assert schemas.errors("config", bad)  # and the verdict is written
     [verdict] = list((tmp_path / "verdicts").iterdir())

@@ -112,3 +112,18 @@ def test_check_of_an_edited_spec_with_known_front_matter_does_not_import_jsonsch
     second = imported(["check", spec.name], tmp_path)
     assert second["status"] == 0, second["stdout"] + second["stderr"]
     assert_not_imported(second, ("jsonschema", "multiprocessing", "pathspec"))
+
+
+def test_an_edited_spec_with_known_front_matter_and_yaml_blocks_does_not_import_yaml(
+        tmp_path: Path) -> None:
+    """The front matter (with its dates) and the YAML blocks were read on the last run."""
+    spec = tmp_path / "spec.md"
+    spec.write_text("---\ntitle: Refunds\nstatus: draft\ncreation-date: 2026-01-05\n---\n"
+                    "# Refunds\n\n```yaml\nlimits:\n  per_second: 100\n```\n", "utf-8")
+    first = imported(["check", spec.name], tmp_path)
+    assert "yaml" in first["modules"]
+    spec.write_text(spec.read_text("utf-8") + "\nOne more sentence.\n", "utf-8")
+    second = imported(["check", spec.name], tmp_path)
+    assert_not_imported(second, ("yaml", "jsonschema"))
+    assert second["status"] == first["status"], second["stdout"] + second["stderr"]
+    assert second["stdout"] == first["stdout"]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Any
 
-from speclint import safe_regex, yamlsafe
+from speclint import remember, safe_regex, yamlsafe
 from speclint.detect.base import Context, Issue, quoted
 from speclint.document import Document, normalise_title
 from speclint.fragments import Plan, reads_edges
@@ -452,15 +452,22 @@ def _trailing_comma(text: str, position: int) -> int | None:
 
 
 def _yaml_errors(text: str, first_line: int) -> Iterator[Hit]:
+    found = remember.remembered("yaml-block", text, lambda: _first_yaml_error(text))
+    if found is not None:
+        line, detail = found
+        yield Hit(first_line + line - 1, fields={"detail": detail})
+
+
+def _first_yaml_error(text: str) -> tuple[int, str] | None:
+    """(line in the block, message) of the first YAML error in a block, or None."""
     offset = 0  # lines of the documents before this one
     for document in text.split("\n---\n"):
         try:
             yamlsafe.load(document)
         except yamlsafe.YamlError as exc:
-            line = _yaml_error_line(document, exc.line)
-            yield Hit(first_line + offset + line - 1, fields={"detail": str(exc)})
-            return
+            return offset + _yaml_error_line(document, exc.line), str(exc)
         offset += document.count("\n") + 2
+    return None
 
 
 def _yaml_error_line(document: str, line: int | None) -> int:
@@ -484,10 +491,11 @@ def _yaml_error_line(document: str, line: int | None) -> int:
 
 
 def _schema_errors(text: str, first_line: int, parser: str, labelled: bool) -> Iterator[Hit]:
-    problem = _schema_problem(text, parser, labelled)
+    problem = remember.remembered(f"schema-block-{parser}-{int(labelled)}", text,
+                                  lambda: _schema_problem(text, parser, labelled))
     if problem:
         detail, path = problem
-        yield Hit(first_line + _schema_path_line(text, parser, path) - 1,
+        yield Hit(first_line + _schema_path_line(text, parser, tuple(path)) - 1,
                   fields={"detail": detail})
 
 

@@ -47,11 +47,11 @@ def _config(options: dict[str, Any]) -> Config:
     else:
         path = discover_config(Path.cwd())
     if not (options.get("no_cache") or os.environ.get("SPECLINT_NO_CACHE")):
-        from speclint import schemas
+        from speclint import remember
         from speclint.cache import CACHE_DIR
 
         base = root or (path.parent if path else Path.cwd())
-        schemas.VERDICT_DIR = base / CACHE_DIR / "v1" / "valid"
+        remember.FOLDER = base / CACHE_DIR / "v1" / "remembered"
     return load_config(path, root) if path else Config(root=Path.cwd())
 
 

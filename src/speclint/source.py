@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from speclint import yamlsafe
+from speclint import remember, yamlsafe
 
 _LINE_ENDINGS = re.compile(r"\r\n?")
 
@@ -63,6 +63,15 @@ def _closing_line(lines: list[str]) -> int | None:
     return None
 
 
+def _read_front_matter(yaml_text: str) -> dict[str, Any]:
+    """{"data": the parsed YAML} or {"error": (line in the file, message)}."""
+    try:
+        return {"data": yamlsafe.load(yaml_text) if yaml_text.strip() else {}}
+    except yamlsafe.YamlError as exc:
+        line = (exc.line or 0) + 1 if exc.line else 1
+        return {"error": (line, f"front matter is not valid YAML: {exc}")}
+
+
 def split_front_matter(source: Source) -> None:
     """Detect front matter on line 1 and fill the front-matter fields of ``source``."""
     lines = source.lines
@@ -75,12 +84,12 @@ def split_front_matter(source: Source) -> None:
     source.has_front_matter = True
     source.body_start = closing + 2
     yaml_text = "\n".join(lines[1:closing])
-    try:
-        data = yamlsafe.load(yaml_text) if yaml_text.strip() else {}
-    except yamlsafe.YamlError as exc:
-        line = (exc.line or 0) + 1 if exc.line else 1
-        source.front_matter_error = (line, f"front matter is not valid YAML: {exc}")
+    read = remember.remembered("front-matter", yaml_text, lambda: _read_front_matter(yaml_text))
+    if "error" in read:
+        line, message = read["error"]
+        source.front_matter_error = (line, message)
         return
+    data = read["data"]
     if data is None:
         data = {}
     if not isinstance(data, dict):
