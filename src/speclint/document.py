@@ -34,7 +34,7 @@ def strip_comments(text: str) -> str:
     return _COMMENT.sub(lambda m: "\n" * m.group().count("\n"), text)
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     """One table row: cell texts and the file line."""
 
@@ -43,7 +43,7 @@ class Row:
     header: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class Block:
     """A leaf block with its line span.
 
@@ -70,7 +70,7 @@ class Block:
         return self.start + 1 if self.fenced else self.start
 
 
-@dataclass
+@dataclass(slots=True)
 class ListInfo:
     """A list container: ordered or not, the marker line of each item."""
 

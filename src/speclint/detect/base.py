@@ -35,7 +35,7 @@ def plain(text: str) -> str:
     return " ".join(text.split())
 
 
-@dataclass
+@dataclass(slots=True)
 class Unit:
     """A sentence, list item, table row or heading: the scope of "same sentence" rules."""
 
@@ -49,7 +49,7 @@ class Unit:
     header: list[str] | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Issue:
     """A quality problem a detector saw; rules of type element-quality report them."""
 
@@ -73,6 +73,10 @@ class Detection:
 def _sentences(block: Block) -> Iterator[tuple[int, str]]:
     """Split a paragraph into sentences, each with its first file line."""
     text = block.text
+    if "." not in text and "!" not in text and "?" not in text and "\n\n" not in text:
+        if text.strip():  # nothing can end a sentence inside: one sentence
+            yield block.start + text.count("\n", 0, len(text) - len(text.lstrip())), text.strip()
+        return
     counted, line = 0, block.start  # newlines counted up to ``counted``, so linear overall
     cuts = [(m.start(1) if m.lastindex else m.start(), m.end())
             for m in _SENTENCE_END.finditer(text)]
@@ -96,17 +100,27 @@ class Context:
         self.vocab = vocab
         # a bare "N/A" (no reason): incomplete, unless the element is present elsewhere
         self.bare_na: dict[str, Detection] = {}
-        self._block_hits: dict[tuple[int, int], bool] = {}
+        self._block_hits: dict[int, set[int]] = {}
         self._by_need: dict[tuple[int, ...], list[int]] = {}
 
     def block_has(self, pattern: re.Pattern[str], block: Block) -> bool:
-        """Does ``pattern`` occur in the block's text? Asked once per block, however many
-        sentences the block holds."""
-        key = (id(pattern), id(block))
-        hit = self._block_hits.get(key)
-        if hit is None:
-            hit = self._block_hits[key] = pattern.search(block.text) is not None
-        return hit
+        """Does ``pattern`` occur in the text of ``block``, the block of a unit? Asked once
+        per block and pattern, however many sentences the block holds."""
+        return id(block) in self._blocks_where(pattern)
+
+    def _blocks_where(self, pattern: re.Pattern[str]) -> set[int]:
+        """Ids of the blocks of units whose text holds ``pattern``."""
+        found = self._block_hits.get(id(pattern))
+        if found is None:
+            search = pattern.search
+            found = self._block_hits[id(pattern)] = {
+                key for key, block in self._unit_blocks.items() if search(block.text)}
+        return found
+
+    @cached_property
+    def _unit_blocks(self) -> dict[int, Block]:
+        """The blocks of the units, each once, by id."""
+        return {id(unit.block): unit.block for unit in self.units}
 
     @cached_property
     def units(self) -> list[Unit]:
