@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -39,6 +41,17 @@ def _vocabulary_patterns() -> list[tuple[str, Guarded]]:
 
 
 PATTERNS = _vocabulary_patterns()
+
+
+@contextlib.contextmanager
+def scanning_every_text() -> Iterator[None]:
+    """No text is short enough to be matched without a scan."""
+    saved = prefilter.SHORT_TEXT
+    prefilter.SHORT_TEXT = -1
+    try:
+        yield
+    finally:
+        prefilter.SHORT_TEXT = saved
 
 
 def _spans(pattern: Guarded, text: str) -> list[tuple[int, int]]:
@@ -102,7 +115,8 @@ def test_a_pattern_without_a_specific_fragment_always_runs() -> None:
 ])
 def test_characters_outside_ascii_read_as_python_reads_them(pattern: str, text: str) -> None:
     guarded = Guarded(pattern)
-    assert _spans(guarded, text) == _bare_spans(guarded, text)
+    with scanning_every_text():
+        assert _spans(guarded, text) == _bare_spans(guarded, text)
 
 
 def _texts() -> list[str]:
@@ -118,6 +132,11 @@ def _texts() -> list[str]:
 
 
 def test_every_vocabulary_pattern_gives_the_same_matches_guarded_or_not() -> None:
+    with scanning_every_text():
+        _same_matches_on_real_texts()
+
+
+def _same_matches_on_real_texts() -> None:
     texts = _texts()
     skipped = 0
     for name, guarded in PATTERNS:
@@ -144,8 +163,9 @@ _PIECES = st.one_of(st.sampled_from(_WORDS), st.sampled_from(list(TRICKY)),
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_PIECES, max_size=25).map("".join))
 def test_random_text_gives_the_same_matches_guarded_or_not(text: str) -> None:
-    for name, guarded in PATTERNS:
-        assert _spans(guarded, text) == _bare_spans(guarded, text), name
+    with scanning_every_text():  # short texts too (they are otherwise matched directly)
+        for name, guarded in PATTERNS:
+            assert _spans(guarded, text) == _bare_spans(guarded, text), name
 
 
 def test_positions_and_bounds_are_honoured() -> None:
@@ -187,9 +207,10 @@ def test_new_fragments_forget_remembered_masks() -> None:
 @given(st.lists(st.lists(_PIECES, max_size=8).map("".join), min_size=1, max_size=6))
 def test_a_fragment_of_any_line_is_in_the_lines_joined(lines: list[str]) -> None:
     joined = "\n".join(lines)
-    for name, guarded in PATTERNS:
-        if any(guarded.regex.search(line) for line in lines):
-            assert guarded.possible(joined), name
+    with scanning_every_text():
+        for name, guarded in PATTERNS:
+            if any(guarded.regex.search(line) for line in lines):
+                assert guarded.possible(joined), name
 
 
 def test_scanned_reads_dense_and_sparse_text_alike() -> None:
@@ -221,6 +242,11 @@ def test_the_big_vocabulary_alternations_are_split() -> None:
 @given(st.lists(_PIECES, max_size=25).map("".join), st.integers(0, 30))
 def test_a_split_alternation_searches_matches_and_finds_as_the_whole(text: str,
                                                                      start: int) -> None:
+    with scanning_every_text():
+        _split_same_as_whole(text, start)
+
+
+def _split_same_as_whole(text: str, start: int) -> None:
     for name, guarded in _SPLIT:
         bare = guarded.regex
         for method in ("search", "match", "fullmatch"):
@@ -247,3 +273,13 @@ def test_characters_every_match_needs_are_checked_before_any_scan() -> None:
     guarded = Guarded(r'`\s*\{\s*"?\w+"?\s*:')
     assert guarded.needs == 0 and not guarded.possible("no braces: here")
     assert guarded.search('send `{"a": 1}`').group() == '`{"a":'
+
+
+def test_a_short_text_never_scanned_is_matched_directly() -> None:
+    guarded = Guarded(r"(?i)\brate[- ]limit|\bquota\b|\bthrottl\w*")
+    text = "a quota of 5"
+    assert len(text) <= prefilter.SHORT_TEXT and text not in guarded.fragment_set.memo
+    assert guarded.search(text).group() == "quota"
+    assert text not in guarded.fragment_set.memo  # no scan, nothing remembered
+    long_text = "nothing to see here " * 5
+    assert guarded.search(long_text) is None and long_text in guarded.fragment_set.memo

@@ -29,7 +29,12 @@ except ImportError:  # pragma: no cover - google-re2 is a dependency; without it
 
 RE2_MAX_MEM = 32 << 20
 _DIGIT = re.compile(r"\d")
-_MEMO_SIZE = 50_000
+# one document's texts are remembered until the next document (forget); this many is a
+# document of tiny blocks, whose masks are then worked out again rather than kept
+_MEMO_SIZE = 1_000_000
+# a text this short that was never scanned is matched directly: the pattern costs less
+# than a scan (and a remembered mask) would
+SHORT_TEXT = 64
 
 
 class FragmentSet:
@@ -171,6 +176,8 @@ class Guarded:
         if mask is None:
             if self._checks and not self._has_required(text):
                 return False  # no need to scan
+            if len(text) <= SHORT_TEXT:
+                return True  # a short text never scanned: the pattern costs less than a scan
             mask = self.fragment_set.found(text)
         if self._either:
             return bool(mask & self._either)
@@ -183,12 +190,14 @@ class Guarded:
         mask = self._mask(text)
         return (b for b in self._branches if b.needs & mask == b.needs)
 
-    # ``endpos`` makes the text end early for ``\\b`` and ``$``: no prefilter then
+    # The alternatives are run one by one (split), except with ``endpos`` (the text then ends
+    # early for ``\\b`` and ``$``: no prefilter) and on a short text never scanned (the
+    # pattern itself costs less than a scan would)
     def search(self, text: str, *args: Any) -> re.Match[str] | None:
-        if len(args) > 1:
-            return self.regex.search(text, *args)
-        if not self._branches:
-            return self.regex.search(text, *args) if self.possible(text) else None
+        if not (self._branches and len(args) < 2 and (  # split: see above
+                len(text) > SHORT_TEXT or text in self._memo)):
+            return self.regex.search(text, *args) if len(args) > 1 or self.possible(text) \
+                else None
         best: re.Match[str] | None = None
         start = args[0] if args else 0
         for branch in self._candidates(text):
@@ -200,7 +209,8 @@ class Guarded:
         return best
 
     def match(self, text: str, *args: Any) -> re.Match[str] | None:
-        if len(args) > 1 or not self._branches:
+        if not (self._branches and len(args) < 2 and (  # split: see above
+                len(text) > SHORT_TEXT or text in self._memo)):
             return self.regex.match(text, *args) if len(args) > 1 or self.possible(text) \
                 else None
         for branch in self._candidates(text):
@@ -210,7 +220,8 @@ class Guarded:
         return None
 
     def fullmatch(self, text: str, *args: Any) -> re.Match[str] | None:
-        if len(args) > 1 or not self._branches:
+        if not (self._branches and len(args) < 2 and (  # split: see above
+                len(text) > SHORT_TEXT or text in self._memo)):
             return self.regex.fullmatch(text, *args) if len(args) > 1 or self.possible(text) \
                 else None
         for branch in self._candidates(text):
@@ -220,7 +231,8 @@ class Guarded:
         return None
 
     def finditer(self, text: str, *args: Any) -> Iterator[re.Match[str]]:
-        if len(args) > 1 or not self._branches:
+        if not (self._branches and len(args) < 2 and (  # split: see above
+                len(text) > SHORT_TEXT or text in self._memo)):
             return self.regex.finditer(text, *args) if len(args) > 1 or self.possible(text) \
                 else iter(())
         return self._split_finditer(text, args[0] if args else 0)
@@ -233,7 +245,8 @@ class Guarded:
             position = match.end()
 
     def findall(self, text: str, *args: Any) -> list[Any]:
-        if len(args) > 1 or not self._branches:
+        if not (self._branches and len(args) < 2 and (  # split: see above
+                len(text) > SHORT_TEXT or text in self._memo)):
             return self.regex.findall(text, *args) if len(args) > 1 or self.possible(text) \
                 else []
         return [match.group() for match in self.finditer(text, *args)]  # no groups
