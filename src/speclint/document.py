@@ -81,7 +81,7 @@ class ListInfo:
     depth: int
 
 
-@dataclass
+@dataclass(slots=True, eq=False)
 class Section:
     """A heading and everything under it until the next heading of the same or higher level."""
 

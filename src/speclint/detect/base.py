@@ -101,6 +101,7 @@ class Context:
         # a bare "N/A" (no reason): incomplete, unless the element is present elsewhere
         self.bare_na: dict[str, Detection] = {}
         self._block_hits: dict[int, set[int]] = {}
+        self._element_sections: dict[tuple[int, str], list[Section]] = {}
         self._by_need: dict[tuple[int, ...], list[int]] = {}
 
     def block_has(self, pattern: re.Pattern[str], block: Block) -> bool:
@@ -126,7 +127,7 @@ class Context:
     def units(self) -> list[Unit]:
         """Prose units outside code, in file order."""
         units: list[Unit] = []
-        for section in self.doc.root.walk():
+        for section in self.doc.all_sections:
             for block in section.blocks:
                 units.extend(self._block_units(block, section))
             if section.level > 0:
@@ -247,11 +248,11 @@ class Context:
 
     @cached_property
     def code_blocks(self) -> list[tuple[Block, Section]]:
-        return [(b, s) for s in self.doc.root.walk() for b in s.blocks if b.kind == "code"]
+        return [(b, s) for s in self.doc.all_sections for b in s.blocks if b.kind == "code"]
 
     @cached_property
     def tables(self) -> list[tuple[Block, Section]]:
-        return [(b, s) for s in self.doc.root.walk() for b in s.blocks if b.kind == "table"]
+        return [(b, s) for s in self.doc.all_sections for b in s.blocks if b.kind == "table"]
 
     @cached_property
     def titled_sections(self) -> list[Section]:
@@ -269,9 +270,13 @@ class Context:
         """Sections whose title holds an alias of ``key`` (as whole words), or is exactly one
         of ``title_<key>``: words too generic to match inside a longer title ("Storage", not
         "Improved Storage Control with Hyper-V")."""
-        exact = ev.lists.get(f"title_{key}", ())
-        return [s for s in self.titled_sections
+        found = self._element_sections.get((id(ev), key))
+        if found is None:
+            exact = ev.lists.get(f"title_{key}", ())
+            found = self._element_sections[(id(ev), key)] = [
+                s for s in self.titled_sections
                 if ev.heading_matches(s.norm, key) or s.norm in exact]
+        return list(found)
 
     @cached_property
     def _unit_lines(self) -> list[int]:
