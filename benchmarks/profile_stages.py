@@ -67,6 +67,9 @@ class TimedPattern:
         compiled = getattr(pattern, "regex", pattern)  # a prefilter.Guarded wraps the regex
         self.pattern, self.flags, self.groups = pattern.pattern, compiled.flags, compiled.groups
 
+    def fullmatch(self, *args: Any) -> Any:
+        return self._run("fullmatch", *args)
+
     def _run(self, method: str, *args: Any) -> Any:
         start = time.perf_counter()
         try:
@@ -77,6 +80,10 @@ class TimedPattern:
         finally:
             TIMES["re " + self._name] += time.perf_counter() - start
             CALLS["re " + self._name] += 1
+
+    def __getattr__(self, name: str) -> Any:
+        """The rest (prefilter masks, options, plan) is the wrapped pattern's."""
+        return getattr(self._pattern, name)
 
     def search(self, *args: Any) -> Any:
         return self._run("search", *args)
@@ -218,9 +225,14 @@ def main(argv: list[str] | None = None) -> int:
     TIMES.clear()
     CALLS.clear()
     start = time.perf_counter()
+    broken = []
     for file in files:
-        linter.lint_file(file, file.name, settings)
+        result = linter.lint_file(file, file.name, settings)
+        if result.internal_error:
+            broken.append(f"{file}: {result.internal_error}")
     total = time.perf_counter() - start
+    if broken:  # the instrumentation broke something: the times would mean nothing
+        sys.exit("internal errors while profiling:\n" + "\n".join(broken[:5]))
     block, ast = _floors(files)
 
     print(f"{len(files)} files, {size / 1e6:.1f} MB, lint loop {total:.2f} s "

@@ -31,7 +31,7 @@ def _counted(answer: object) -> tuple[list[int], object]:
 def test_an_answer_is_computed_once_and_read_back_the_same(folder: Path) -> None:
     answer = {"data": {"title": "Refunds", "created": datetime.date(2026, 1, 5),
                        "at": datetime.datetime(2026, 1, 5, 9, 30,
-                                               tzinfo=datetime.timezone.utc),
+                                               tzinfo=datetime.UTC),
                        "owners": ["a", "b"], "n": 1, "ratio": 1.5, "ok": True, "none": None}}
     calls, compute = _counted(answer)
     assert remember.remembered("front-matter", "text", compute) == answer
