@@ -8,7 +8,13 @@ sentence. Each pattern has a fragment (speclint.fragments): a piece that every m
   text says which of them occur in it (``FragmentSet.found``, remembered per text until the
   next document);
 - ``Guarded`` runs its pattern only when its fragment occurred (a pattern without a useful
-  fragment always runs). Its answers are always exactly the bare pattern's.
+  fragment always runs), and not at all on a text that lacks a character every match holds
+  (a cheap check in C before any scan);
+- a big alternation is guarded alternative by alternative (only those whose fragments occur
+  are run), and a short text that was never scanned is matched directly (the pattern costs
+  less than the scan).
+
+Its answers are always exactly the bare pattern's (tests/test_prefilter.py).
 
 Prose, code blocks and whole rule scopes are different kinds of text: each has a Set of its
 own, so each automaton stays small.
