@@ -21,6 +21,7 @@ import codecs
 import functools
 import re
 import string
+from collections.abc import Iterator
 from re import _constants as C  # type: ignore[attr-defined]  # Python 3.11+
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any, NamedTuple
@@ -449,9 +450,10 @@ def _alternatives(pattern: str, opened: str = "", closed: str = "") -> list[str]
     return found
 
 
-def _split_top(pattern: str) -> list[str]:
-    """Pieces of ``pattern`` between the ``|`` outside every group and class."""
-    pieces, depth, start, index = [], 0, 0, 0
+def _structure(pattern: str, index: int = 0) -> Iterator[tuple[int, str, int]]:
+    """(index, character, group depth after it) of each ``(``, ``)`` and ``|`` from
+    ``index`` on, escapes and character classes skipped."""
+    depth = 0
     while index < len(pattern):
         char = pattern[index]
         if char == "\\":
@@ -459,14 +461,19 @@ def _split_top(pattern: str) -> list[str]:
             continue
         if char == "[":
             index = _class_end(pattern, index)
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == "|" and depth == 0:
+        elif char in "()|":
+            depth += 1 if char == "(" else -1 if char == ")" else 0
+            yield index, char, depth
+        index += 1
+
+
+def _split_top(pattern: str) -> list[str]:
+    """Pieces of ``pattern`` between the ``|`` outside every group and class."""
+    pieces, start = [], 0
+    for index, char, depth in _structure(pattern):
+        if char == "|" and depth == 0:
             pieces.append(pattern[start:index])
             start = index + 1
-        index += 1
     pieces.append(pattern[start:])
     return pieces
 
@@ -485,19 +492,7 @@ def _class_end(pattern: str, index: int) -> int:
 
 def _closing(pattern: str, index: int) -> int:
     """Index of the ``)`` closing the group opened at ``index``."""
-    depth = 0
-    while index < len(pattern):
-        char = pattern[index]
-        if char == "\\":
-            index += 2
-            continue
-        if char == "[":
-            index = _class_end(pattern, index)
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                return index
-        index += 1
+    for position, char, depth in _structure(pattern, index):
+        if char == ")" and depth == 0:
+            return position
     return -1
