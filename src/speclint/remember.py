@@ -4,7 +4,7 @@ A pre-commit run lints one spec that was just edited, but its front matter, its 
 and its configuration are usually what they were on the last run. Reading them again would
 import PyYAML or jsonschema (tens of milliseconds each) for the same answer, so with the cache
 on the runner sets ``FOLDER`` and such answers are kept there, one file per (kind, text,
-speclint version).
+speclint version); like result entries, they are not keyed by library versions.
 
 Entries are sealed (speclint.seal): the folder is inside the repository, where a pull request
 could commit a forged answer, and an entry without this machine's seal is computed again. An
