@@ -200,7 +200,7 @@ class Guarded:
     # early for ``\\b`` and ``$``: no prefilter) and on a short text never scanned (the
     # pattern itself costs less than a scan would)
     def search(self, text: str, *args: Any) -> re.Match[str] | None:
-        if not (self._branches and len(args) < 2 and (  # split: see above
+        if not (self._branches and len(args) < 2 and (  # self._splits(text, args)
                 len(text) > SHORT_TEXT or text in self._memo)):
             return self.regex.search(text, *args) if len(args) > 1 or self.possible(text) \
                 else None
@@ -215,29 +215,30 @@ class Guarded:
         return best
 
     def match(self, text: str, *args: Any) -> re.Match[str] | None:
-        if not (self._branches and len(args) < 2 and (  # split: see above
-                len(text) > SHORT_TEXT or text in self._memo)):
-            return self.regex.match(text, *args) if len(args) > 1 or self.possible(text) \
-                else None
-        for branch in self._candidates(text):
-            match = branch.regex.match(text, *args)
-            if match is not None:
-                return match
-        return None
+        return self._anchored("match", text, args)
 
     def fullmatch(self, text: str, *args: Any) -> re.Match[str] | None:
-        if not (self._branches and len(args) < 2 and (  # split: see above
-                len(text) > SHORT_TEXT or text in self._memo)):
-            return self.regex.fullmatch(text, *args) if len(args) > 1 or self.possible(text) \
-                else None
+        return self._anchored("fullmatch", text, args)
+
+    def _splits(self, text: str, args: tuple[Any, ...]) -> bool:
+        """Run the alternatives one by one? (written out in ``search`` and ``finditer``, the
+        hot paths, where a call costs more than the test)"""
+        return bool(self._branches) and len(args) < 2 and (
+            len(text) > SHORT_TEXT or text in self._memo)
+
+    def _anchored(self, method: str, text: str, args: tuple[Any, ...]) -> re.Match[str] | None:
+        """``match`` or ``fullmatch``: at a fixed start, the first alternative that matches."""
+        if not self._splits(text, args):
+            return getattr(self.regex, method)(text, *args) \
+                if len(args) > 1 or self.possible(text) else None
         for branch in self._candidates(text):
-            match = branch.regex.fullmatch(text, *args)
+            match = getattr(branch.regex, method)(text, *args)
             if match is not None:
                 return match
         return None
 
     def finditer(self, text: str, *args: Any) -> Iterator[re.Match[str]]:
-        if not (self._branches and len(args) < 2 and (  # split: see above
+        if not (self._branches and len(args) < 2 and (  # self._splits(text, args)
                 len(text) > SHORT_TEXT or text in self._memo)):
             return self.regex.finditer(text, *args) if len(args) > 1 or self.possible(text) \
                 else iter(())
@@ -251,8 +252,7 @@ class Guarded:
             position = match.end()
 
     def findall(self, text: str, *args: Any) -> list[Any]:
-        if not (self._branches and len(args) < 2 and (  # split: see above
-                len(text) > SHORT_TEXT or text in self._memo)):
+        if not self._splits(text, args):
             return self.regex.findall(text, *args) if len(args) > 1 or self.possible(text) \
                 else []
         return [match.group() for match in self.finditer(text, *args)]  # no groups

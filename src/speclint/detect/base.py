@@ -16,8 +16,10 @@ from speclint.vocab import ElementVocab, Vocabulary
 # where a sentence ends: the space after its [.!?] (group 1), or a blank line. The pattern
 # opens with a character class, which re finds with a fast scan; the look-behinds after it
 # see the same text as at the space, so "e.g. x" and "A. Smith" do not end a sentence
+_SENTENCE_MARKS = ".!?"
 _SENTENCE_END = re.compile(
-    r"[.!?](?<!\be\.g\.)(?<!\bi\.e\.)(?<!\betc\.)(?<!\bvs\.)(?<!\bcf\.)(?<![A-Z]\.)"
+    rf"[{_SENTENCE_MARKS}]"
+    r"(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\betc\.)(?<!\bvs\.)(?<!\bcf\.)(?<![A-Z]\.)"
     r"(\s+)(?=[A-Za-z0-9`*(\[\"])|\n{2,}")
 _MARKUP = re.compile(
     r"\*{1,3}(?=\S)|(?<=\S)\*{1,3}|(?<!\w)_{1,3}(?=\S)|(?<=\S)_{1,3}(?!\w)"
@@ -73,7 +75,7 @@ class Detection:
 def _sentences(block: Block) -> Iterator[tuple[int, str]]:
     """Split a paragraph into sentences, each with its first file line."""
     text = block.text
-    if "." not in text and "!" not in text and "?" not in text and "\n\n" not in text:
+    if "\n\n" not in text and not any(mark in text for mark in _SENTENCE_MARKS):
         if text.strip():  # nothing can end a sentence inside: one sentence
             yield block.start + text.count("\n", 0, len(text) - len(text.lstrip())), text.strip()
         return
