@@ -10,9 +10,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import mistune
 import pytest
+from mistune import list_parser
+from mistune.core import BlockState
 
-from speclint.parse import Token, parse_blocks
+from speclint import parse
+from speclint.parse import LineBlockParser, Token, _cache_blank_starts, parse_blocks
 from speclint.source import load_source
 
 try:  # a test-only dependency: only the cross-check needs it
@@ -370,6 +374,65 @@ def test_empty_and_unterminated_documents() -> None:
     assert tree("") == []
     assert tree("---\ntitle: x\n---\n") == []
     assert tree("# no newline at the end") == ["heading 1-1"]
+
+
+# ------------------------------------------------------------------ mistune speed-ups
+#
+# parse.py replaces two slow steps of mistune 3.4 with faster ones that must give the same
+# answers; these tests hold them to mistune's own code.
+
+BLANK_CASES = [
+    "", "\n", "\n\n", "a", "a\n", "a\n\nb", "\n\na\n", "  \n\t\na\n", "a\n \n\n  \nb\n",
+    "a\n\v\n\f\nb", "a\n\n", "a\nb\nc\n", "x\n \t \n", " a\n\n\n\n b \n\n",
+    "\u00a0\n\na\n",  # a no-break space makes a line with content
+]
+
+
+def _mistune_blank_starts(src: str) -> list[int]:
+    """The offsets mistune 3.4 computes in ``_find_next_blank_line``."""
+    return [m.start() for m in mistune.BlockParser.BLANK_LINE.finditer(src)]
+
+
+@pytest.mark.parametrize("src", BLANK_CASES)
+def test_blank_line_starts_equal_mistunes_scan(src: str) -> None:
+    state = BlockState()
+    state.process(src)
+    _cache_blank_starts(state, LineBlockParser.BLANK_LINE)
+    assert state.env["__blank_line_starts__"] == (state.src, _mistune_blank_starts(state.src))
+
+
+def test_blank_line_starts_equal_mistunes_scan_on_random_text() -> None:
+    rng = random.Random(7)
+    for _ in range(2000):
+        src = "".join(rng.choice(["\n", " ", "\t", "\v", "\f", "a", "\n\n"])
+                      for _ in range(rng.randrange(30)))
+        state = BlockState()
+        state.src = src
+        _cache_blank_starts(state, LineBlockParser.BLANK_LINE)
+        assert state.env["__blank_line_starts__"][1] == _mistune_blank_starts(src), repr(src)
+
+
+NESTED_LISTS = "- a\n  - b\n    - c\n  - d\n- e\n\n   - f\n1. g\n   * h\n"
+
+
+def test_list_break_patterns_are_mistunes_built_once_per_indent() -> None:
+    markdown = parse.build_markdown()
+    markdown.parse(NESTED_LISTS)
+    cache = dict(markdown.block.list_break_sc)
+    assert cache
+    for width, pattern in cache.items():
+        assert pattern.pattern == parse._compile_list_break_sc(markdown.block, width).pattern
+    markdown.parse(NESTED_LISTS)
+    assert markdown.block.list_break_sc == cache  # the same pattern objects: nothing rebuilt
+    assert all(markdown.block.list_break_sc[w] is p for w, p in cache.items())
+
+
+def test_a_plain_mistune_parser_keeps_mistunes_list_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    plain = mistune.create_markdown(renderer=None)
+    assert not hasattr(plain.block, "list_break_sc")
+    ours = plain(NESTED_LISTS)
+    monkeypatch.setattr(list_parser, "_compile_list_break_sc", parse._compile_list_break_sc)
+    assert mistune.create_markdown(renderer=None)(NESTED_LISTS) == ours
 
 
 # ------------------------------------------------------------------ cross-check vs markdown-it-py
