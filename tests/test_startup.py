@@ -127,3 +127,18 @@ def test_an_edited_spec_with_known_front_matter_and_yaml_blocks_does_not_import_
     assert_not_imported(second, ("yaml", "jsonschema"))
     assert second["status"] == first["status"], second["stdout"] + second["stderr"]
     assert second["stdout"] == first["stdout"]
+
+
+def test_an_edited_spec_with_a_known_front_matter_error_does_not_import_yaml(
+        tmp_path: Path) -> None:
+    """Finding the line of a bad front matter value needs PyYAML: the line is remembered."""
+    spec = tmp_path / "spec.md"
+    spec.write_text("---\ntitle: Refunds\nowner: payments\nstatus: shipped\n---\n"
+                    "# Refunds\n\nText.\n", "utf-8")
+    first = imported(["check", spec.name], tmp_path)
+    assert "yaml" in first["modules"]
+    assert "spec.md:4:1: warning SL005" in first["stdout"]  # status is on line 4
+    spec.write_text(spec.read_text("utf-8") + "\nOne more sentence.\n", "utf-8")
+    second = imported(["check", spec.name], tmp_path)
+    assert_not_imported(second, ("yaml", "jsonschema"))
+    assert second["stdout"] == first["stdout"]

@@ -393,9 +393,15 @@ def front_matter_schema(rule: Any, run: Run) -> Iterator[Hit]:
 
     yaml_text = "\n".join(run.doc.source.lines[1:run.doc.source.body_start - 2])
     for path, message in schemas.errors("front-matter", data):
-        line = (yamlsafe.key_line(yaml_text, path) or 0) + 1
+        line = (_key_line(yaml_text, path) or 0) + 1
         key = ".".join(str(p) for p in path) or "front matter"
         yield Hit(max(line, 1), fields={"detail": f"{key}: {message}"})
+
+
+def _key_line(yaml_text: str, path: list[Any]) -> int | None:
+    """The line of ``path`` in the front matter, remembered: finding it imports PyYAML."""
+    return remember.remembered("yaml-key-line", f"{json.dumps(path)}\n{yaml_text}",
+                               lambda: yamlsafe.key_line(yaml_text, path))
 
 
 @check_type("code-block-valid")
