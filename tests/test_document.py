@@ -304,3 +304,49 @@ def test_paragraphs_split_into_sentences_with_their_lines() -> None:
         (11, "After a gap."),  # a blank line, then a new sentence
         (11, "see below, v1.2 -- ok.\n- no"),  # no split before "-" or inside "1.2"
     ]
+
+
+# ------------------------------------------------------------------ element sections
+#
+# Detectors find an element's sections by heading alias: every title of a document is read in
+# one scan (Context.element_sections). The oracle below reads each title on its own.
+
+def _alias_titles(aliases: list[str]) -> list[str]:
+    """Titles that hold each alias as whole words, next to other words, or only inside one."""
+    titles = []
+    for alias in aliases:
+        titles += [alias, f"4.2 {alias.upper()}", f"Our {alias} plan", f"`{alias}`-and more",
+                   f"{alias}s", f"pre{alias}", f"{alias} {alias}", f"{alias}?"]
+    return titles + ["Overview", "", "Goals"]
+
+
+def test_element_sections_are_the_titles_holding_an_alias_as_whole_words() -> None:
+    from speclint import bundle
+    from speclint.detect.base import Context
+    from speclint.vocab import load_vocabulary
+
+    vocab = load_vocabulary()
+    raw = bundle.builtin_yaml("vocabulary.yaml")["elements"]
+    checked = 0
+    for name, ev in vocab.elements.items():
+        for key in (k for k in raw[name] if k.endswith("headings")):
+            aliases = [" ".join(str(a).lower().split()) for a in raw[name][key]]
+            exact = {str(x).lower() for x in raw[name].get(f"title_{key}", [])}
+            titles = _alias_titles(aliases + sorted(exact))
+            text = "# Doc\n\n" + "".join(f"## {t}\n\nText.\n\n" for t in titles)
+            ctx = Context(doc(text), vocab)
+            expected = [s.start for s in ctx.titled_sections
+                        if any(f" {a} " in f" {s.norm} " for a in aliases) or s.norm in exact]
+            assert [s.start for s in ctx.element_sections(ev, key)] == expected, (name, key)
+            assert all(not s.title.endswith("?") for s in ctx.element_sections(ev, key))
+            checked += len(expected)
+    assert checked > 100  # the titles above do hold aliases
+
+
+def test_element_sections_of_a_document_without_titles() -> None:
+    from speclint.detect.base import Context
+    from speclint.vocab import load_vocabulary
+
+    vocab = load_vocabulary()
+    ctx = Context(doc("Only text.\n"), vocab)
+    assert ctx.element_sections(vocab.elements["rate-limits"]) == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -40,10 +41,11 @@ class ElementVocab:
         value = self.patterns[name]
         return value if isinstance(value, tuple) else (value,)
 
-    def heading_matches(self, norm_title: str, key: str = "headings") -> bool:
-        """True when one alias appears in the normalised title as whole words."""
+    def heading_hits(self, norm_titles: str, key: str = "headings") -> Iterator[int]:
+        """Offsets in ``norm_titles`` (normalised titles, one per line) where an alias
+        starts as whole words: one scan for every title of a document."""
         pattern = self.patterns.get(f"_{key}")
-        return bool(pattern and pattern.search(norm_title))
+        return (match.start() for match in pattern.finditer(norm_titles)) if pattern else iter(())
 
     def union(self, name: str) -> re.Pattern[str]:
         """All patterns of a list as one alternation (one scan instead of many)."""
@@ -71,7 +73,8 @@ def _compile(value: Any, known: dict[str, Plan], code: bool = False) -> Any:
 
 def _alias_pattern(aliases: list[Any]) -> re.Pattern[str]:
     words = sorted({" ".join(str(a).lower().split()) for a in aliases}, key=len, reverse=True)
-    return re.compile(r"(?:^| )(?:" + "|".join(re.escape(w) for w in words) + r")(?: |$)")
+    # between spaces, or the start or end of a title (of a line, when titles are joined)
+    return re.compile(r"(?<![^ \n])(?:" + "|".join(re.escape(w) for w in words) + r")(?![^ \n])")
 
 
 _GLOBAL_FLAGS = re.compile(r"^\(\?([imsx]+)\)")

@@ -274,11 +274,23 @@ class Context:
         "Improved Storage Control with Hyper-V")."""
         found = self._element_sections.get((id(ev), key))
         if found is None:
-            exact = ev.lists.get(f"title_{key}", ())
+            exact = frozenset(ev.lists.get(f"title_{key}", ()))
+            titles, starts = self._joined_titles
+            hits = {bisect_right(starts, offset) - 1 for offset in ev.heading_hits(titles, key)}
             found = self._element_sections[(id(ev), key)] = [
-                s for s in self.titled_sections
-                if ev.heading_matches(s.norm, key) or s.norm in exact]
+                s for index, s in enumerate(self.titled_sections)
+                if index in hits or s.norm in exact]
         return list(found)
+
+    @cached_property
+    def _joined_titles(self) -> tuple[str, list[int]]:
+        """The normalised titles of the titled sections, one per line, and the offset where
+        each starts (titles hold no line breaks)."""
+        starts, offset = [], 0
+        for section in self.titled_sections:
+            starts.append(offset)
+            offset += len(section.norm) + 1
+        return "\n".join(s.norm for s in self.titled_sections), starts
 
     @cached_property
     def _unit_lines(self) -> list[int]:
