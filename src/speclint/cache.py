@@ -25,6 +25,20 @@ def settings_key(parts: list[str]) -> str:
     return digest.hexdigest()
 
 
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a file of this process's own, then rename it: a
+    reader, or another run sharing the folder, sees the old file or the new one, never half
+    of one. Raises OSError."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
 class Cache:
     """Atomic, shareable, versioned; a broken entry is a miss, never an error."""
 
@@ -59,15 +73,9 @@ class Cache:
         data = result.as_dict()
         data["suppressed"] = result.suppressed
         target = self.folder / key[:2] / f"{key}.json"
-        import tempfile  # only when a result is written
-
         try:
             self._ensure_root()
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(seal.seal(key, json.dumps(data, ensure_ascii=False)))
-            os.replace(tmp, target)
+            write_atomic(target, seal.seal(key, json.dumps(data, ensure_ascii=False)))
         except OSError:
             self.writable = False
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -50,11 +49,10 @@ def remembered(kind: str, text: str, compute: Callable[[], Any]) -> Any:
 
 
 def _store(path: Path, sealed: str) -> None:
+    from speclint.cache import write_atomic
+
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(sealed, encoding="utf-8")
-        os.replace(temporary, path)
+        write_atomic(path, sealed)
     except OSError:
         pass  # a read-only checkout: nothing is remembered
 
