@@ -147,6 +147,32 @@ def _same_matches_on_real_texts() -> None:
     assert skipped > len(texts) * 40  # the prefilter does skip most texts
 
 
+def _contexts() -> list[Context]:
+    vocab = load_vocabulary()
+    files = sorted((ROOT / "examples").glob("*.md")) + sorted(
+        (ROOT / "tests" / "accuracy" / "cases").glob("*.md"))
+    return [Context(build_document(str(p), load_source(p.read_bytes())), vocab) for p in files]
+
+
+def test_detectors_skip_only_units_and_code_blocks_where_a_pattern_cannot_match() -> None:
+    """units_where and code_blocks_where leave out only texts the bare pattern misses."""
+    left_out = 0
+    for ctx in _contexts():
+        for name, guarded in PATTERNS:
+            search = guarded.regex.search
+            if guarded.fragment_set is prefilter.CODE_FRAGMENTS:
+                kept = {id(block) for block, _ in ctx.code_blocks_where([guarded])}
+                for block, _ in ctx.code_blocks:
+                    assert id(block) in kept or not search(block.text), (name, block.text[:80])
+                left_out += len(ctx.code_blocks) - len(kept)
+            elif guarded.fragment_set is prefilter.FRAGMENTS:
+                kept = {id(unit) for unit in ctx.units_where(guarded)}
+                for unit in ctx.units:
+                    assert id(unit) in kept or not search(unit.text), (name, unit.text[:80])
+                left_out += len(ctx.units) - len(kept)
+    assert left_out > 10_000  # the prefilter does leave most of them out
+
+
 # pieces of real vocabulary (words the patterns look for) mixed with the tricky characters
 _WORDS = ["p99", "p50", "ms", "s", "latency", "rate limit", "per second", "429", "404",
           "RESOURCE_EXHAUSTED", "`card_declined`", "rollback", "roll back", "kill switch",

@@ -7,7 +7,6 @@ Every problem is a UsageError that names the file, the line and the key (exit 2)
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -284,6 +283,8 @@ def _did_you_mean(key_path: list[Any], message: str) -> str:
     known = list(schema["properties"])
     if len(key_path) == 3 and key_path[0] == "overrides":
         known = list(schema["properties"]["overrides"]["items"]["properties"])
+    import difflib  # only for a configuration error
+
     close = difflib.get_close_matches(str(key_path[-1]), known, n=1)
     return f" (did you mean '{close[0]}'?)" if close else f" (known keys: {', '.join(known)})"
 

@@ -10,7 +10,7 @@ from functools import cached_property
 
 from speclint.document import Block, Document, Section
 from speclint.models import ElementReport, Evidence
-from speclint.prefilter import FRAGMENTS, Guarded
+from speclint.prefilter import CODE_FRAGMENTS, FRAGMENTS, Guarded
 from speclint.vocab import ElementVocab, Vocabulary
 
 # where a sentence ends: the space after its [.!?] (group 1), or a blank line. The pattern
@@ -104,7 +104,7 @@ class Context:
         self.bare_na: dict[str, Detection] = {}
         self._block_hits: dict[int, set[int]] = {}
         self._element_sections: dict[tuple[int, str], list[Section]] = {}
-        self._by_need: dict[tuple[int, ...], list[int]] = {}
+        self._by_need: dict[tuple[bool, tuple[int, ...]], list[int]] = {}
 
     def block_has(self, pattern: re.Pattern[str], block: Block) -> bool:
         """Does ``pattern`` occur in the text of ``block``, the block of a unit? Asked once
@@ -142,11 +142,16 @@ class Context:
     def _unit_masks(self) -> list[int]:
         return [FRAGMENTS.found(unit.text) for unit in self.units]
 
-    def _candidates(self, needs: tuple[int, ...]) -> list[int]:
-        """Indexes of the units that hold every fragment of one of ``needs``."""
-        found = self._by_need.get(needs)
+    @cached_property
+    def _code_masks(self) -> list[int]:
+        return [CODE_FRAGMENTS.found(block.text) for block, _ in self.code_blocks]
+
+    def _candidates(self, needs: tuple[int, ...], code: bool = False) -> list[int]:
+        """Indexes of the units (or code blocks) that hold every fragment of one of
+        ``needs``."""
+        found = self._by_need.get((code, needs))
         if found is None:
-            masks = self._unit_masks
+            masks = self._code_masks if code else self._unit_masks
             if all(need & (need - 1) == 0 for need in needs):  # one fragment each: any bit
                 either = 0
                 for need in needs:
@@ -155,8 +160,19 @@ class Context:
             else:
                 found = [index for index, mask in enumerate(masks)
                          if any(mask & need == need for need in needs)]
-            self._by_need[needs] = found
+            self._by_need[(code, needs)] = found
         return found
+
+    def code_blocks_where(self, patterns: Iterable[Guarded]) -> list[tuple[Block, Section]]:
+        """Code blocks in which one of ``patterns`` (read on code) may match, in file order:
+        the prefilter has ruled out the others."""
+        patterns = tuple(patterns)
+        needs = tuple(need for pattern in patterns for need in pattern.options)
+        if not patterns or not all(needs) or any(
+                pattern.fragment_set is not CODE_FRAGMENTS for pattern in patterns):
+            return self.code_blocks
+        blocks = self.code_blocks
+        return [blocks[index] for index in self._candidates(needs, code=True)]
 
     def units_where(self, *patterns: Guarded, also: LineSpans | None = None) -> list[Unit]:
         """Units (headings included) in which one of ``patterns`` may match, in file order,

@@ -21,7 +21,7 @@ def _first_line(block: Block, match: re.Match[str] | None) -> int:
 
 def _search_code(ctx: Context, patterns: tuple[re.Pattern[str], ...], kind: str) -> list[Evidence]:
     found = []
-    for block, _ in ctx.code_blocks:
+    for block, _ in ctx.code_blocks_where(patterns):
         for pattern in patterns:
             match = pattern.search(block.text)
             if match:
