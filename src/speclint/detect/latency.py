@@ -64,11 +64,19 @@ def _rank(match: re.Match[str]) -> float:
     return 50.0 if match.group(2) else float(value)
 
 
-def _pairs(unit: Unit, pct: re.Pattern[str], dur: Durations) -> list[tuple[float, float]]:
-    """(percentile, milliseconds) pairs bound within one unit, in reading order."""
+_Column = tuple[int, float, "re.Match[str] | None"]  # index, percentile, unit in the heading
+
+
+def _pairs(unit: Unit, pct: re.Pattern[str], dur: Durations,
+           headers: dict[int, list[_Column]]) -> list[tuple[float, float]]:
+    """(percentile, milliseconds) pairs bound within one unit, in reading order.
+    ``headers`` keeps the percentile columns of each table header already read."""
     text = unit.text
     if unit.kind == "row" and unit.header:
-        return _row_pairs(unit, pct, dur)
+        columns = headers.get(id(unit.header))
+        if columns is None:
+            columns = headers[id(unit.header)] = _percentile_columns(unit.header, pct, dur)
+        return _row_pairs(unit, columns, pct, dur)
     marks = sorted([(m.start(), "p", m) for m in pct.finditer(text)]
                    + [(m.start(), "d", m) for m in dur.finditer(text)], key=lambda t: t[0])
     pairs, pending = [], None
@@ -85,21 +93,33 @@ def _pairs(unit: Unit, pct: re.Pattern[str], dur: Durations) -> list[tuple[float
     return pairs
 
 
-def _row_pairs(unit: Unit, pct: re.Pattern[str], dur: Durations) -> list[tuple[float, float]]:
-    """Table rows: percentile columns ('p99 (ms)') or a percentile in one cell, value in another."""
-    assert unit.cells is not None and unit.header is not None
-    pairs = []
-    for head, cell in zip(unit.header, unit.cells, strict=False):
+def _percentile_columns(header: list[str], pct: re.Pattern[str],
+                        dur: Durations) -> list[_Column]:
+    """The columns whose heading names a percentile ('p99 (ms)'), with the unit it gives."""
+    columns = []
+    for index, head in enumerate(header):
         head_pct = pct.search(head)
-        if not head_pct:
-            continue
+        if head_pct:
+            head_unit = dur.search("1 " + head.split("(")[-1]) if "(" in head else None
+            columns.append((index, _rank(head_pct), head_unit))
+    return columns
+
+
+def _row_pairs(unit: Unit, columns: list[_Column], pct: re.Pattern[str],
+               dur: Durations) -> list[tuple[float, float]]:
+    """Table rows: percentile columns ('p99 (ms)') or a percentile in one cell, value in another."""
+    assert unit.cells is not None
+    pairs = []
+    for index, rank, head_unit in columns:
+        if index >= len(unit.cells):
+            break
+        cell = unit.cells[index]
         cell_dur = dur.search(cell)
-        head_unit = dur.search("1 " + head.split("(")[-1]) if "(" in head else None
         number = dur.number.search(cell)
         if cell_dur:
-            pairs.append((_rank(head_pct), dur.ms(cell_dur)))
+            pairs.append((rank, dur.ms(cell_dur)))
         elif head_unit and number:
-            pairs.append((_rank(head_pct), dur.ms(head_unit, number.group())))
+            pairs.append((rank, dur.ms(head_unit, number.group())))
     if not pairs:
         text = " | ".join(unit.cells)
         percentile, duration = pct.search(text), dur.search(text)
@@ -119,10 +139,12 @@ def detect_latency(ctx: Context) -> Detection:
     issues: list[Issue] = []
     quantified: set[int] = set()  # ids of units that hold a target
     with_percentile = {id(u) for u in ctx.units_where(pct)}
+    headers: dict[int, list[_Column]] = {}
     for unit in ctx.units:
         if unit.kind == "heading" or not (unit.header or id(unit) in with_percentile):
             continue
-        pairs = _pairs(unit, pct, dur) if (unit.header or pct.search(unit.text)) else []
+        pairs = _pairs(unit, pct, dur, headers) if (unit.header or pct.search(unit.text)) \
+            else []
         if pairs:
             present.append(evidence(unit.line, "percentile-target", unit.text))
             quantified.add(id(unit))
