@@ -115,16 +115,22 @@ def test_check_of_an_edited_spec_with_known_front_matter_does_not_import_jsonsch
     assert_not_imported(second, ("jsonschema", "multiprocessing", "pathspec", "tempfile"))
 
 
+def _check_then_edit(folder: Path, text: str) -> tuple[dict, dict]:
+    """Check spec.md holding ``text``, append a sentence, check again: both runs' imports."""
+    spec = folder / "spec.md"
+    spec.write_text(text, "utf-8")
+    first = imported(["check", spec.name], folder)
+    spec.write_text(spec.read_text("utf-8") + "\nOne more sentence.\n", "utf-8")
+    return first, imported(["check", spec.name], folder)
+
+
 def test_an_edited_spec_with_known_front_matter_and_yaml_blocks_does_not_import_yaml(
         tmp_path: Path) -> None:
     """The front matter (with its dates) and the YAML blocks were read on the last run."""
-    spec = tmp_path / "spec.md"
-    spec.write_text("---\ntitle: Refunds\nstatus: draft\ncreation-date: 2026-01-05\n---\n"
-                    "# Refunds\n\n```yaml\nlimits:\n  per_second: 100\n```\n", "utf-8")
-    first = imported(["check", spec.name], tmp_path)
+    first, second = _check_then_edit(
+        tmp_path, "---\ntitle: Refunds\nstatus: draft\ncreation-date: 2026-01-05\n---\n"
+                  "# Refunds\n\n```yaml\nlimits:\n  per_second: 100\n```\n")
     assert "yaml" in first["modules"]
-    spec.write_text(spec.read_text("utf-8") + "\nOne more sentence.\n", "utf-8")
-    second = imported(["check", spec.name], tmp_path)
     assert_not_imported(second, ("yaml", "jsonschema"))
     assert second["status"] == first["status"], second["stdout"] + second["stderr"]
     assert second["stdout"] == first["stdout"]
@@ -133,13 +139,10 @@ def test_an_edited_spec_with_known_front_matter_and_yaml_blocks_does_not_import_
 def test_an_edited_spec_with_a_known_front_matter_error_does_not_import_yaml(
         tmp_path: Path) -> None:
     """Finding the line of a bad front matter value needs PyYAML: the line is remembered."""
-    spec = tmp_path / "spec.md"
-    spec.write_text("---\ntitle: Refunds\nowner: payments\nstatus: shipped\n---\n"
-                    "# Refunds\n\nText.\n", "utf-8")
-    first = imported(["check", spec.name], tmp_path)
+    first, second = _check_then_edit(
+        tmp_path, "---\ntitle: Refunds\nowner: payments\nstatus: shipped\n---\n"
+                  "# Refunds\n\nText.\n")
     assert "yaml" in first["modules"]
     assert "spec.md:4:1: warning SL005" in first["stdout"]  # status is on line 4
-    spec.write_text(spec.read_text("utf-8") + "\nOne more sentence.\n", "utf-8")
-    second = imported(["check", spec.name], tmp_path)
     assert_not_imported(second, ("yaml", "jsonschema"))
     assert second["stdout"] == first["stdout"]

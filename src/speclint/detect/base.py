@@ -10,7 +10,7 @@ from functools import cached_property
 
 from speclint.document import Block, Document, Section
 from speclint.models import ElementReport, Evidence
-from speclint.prefilter import CODE_FRAGMENTS, FRAGMENTS, Guarded
+from speclint.prefilter import CODE_FRAGMENTS, FRAGMENTS, FragmentSet, Guarded
 from speclint.vocab import ElementVocab, Vocabulary
 
 # where a sentence ends: the space after its [.!?] (group 1), or a blank line. The pattern
@@ -166,10 +166,8 @@ class Context:
     def code_blocks_where(self, patterns: Iterable[Guarded]) -> list[tuple[Block, Section]]:
         """Code blocks in which one of ``patterns`` (read on code) may match, in file order:
         the prefilter has ruled out the others."""
-        patterns = tuple(patterns)
-        needs = tuple(need for pattern in patterns for need in pattern.options)
-        if not patterns or not all(needs) or any(
-                pattern.fragment_set is not CODE_FRAGMENTS for pattern in patterns):
+        needs = _needs(tuple(patterns), CODE_FRAGMENTS)
+        if needs is None:
             return self.code_blocks
         blocks = self.code_blocks
         return [blocks[index] for index in self._candidates(needs, code=True)]
@@ -178,9 +176,8 @@ class Context:
         """Units (headings included) in which one of ``patterns`` may match, in file order,
         plus every unit on a line of ``also``. The prefilter (speclint.prefilter) has ruled
         out the others, so a detector need not ask each pattern about each unit."""
-        needs = tuple(need for pattern in patterns for need in pattern.options)
-        if not patterns or not all(needs) or any(
-                pattern.fragment_set is not FRAGMENTS for pattern in patterns):
+        needs = _needs(patterns, FRAGMENTS)
+        if needs is None:
             return self.units
         units = self.units
         candidates = self._candidates(needs)
@@ -330,6 +327,17 @@ class Context:
     def section_text_units(self, section: Section) -> list[Unit]:
         """Content units of a section and its children (its own heading excluded)."""
         return [u for u in self.units_in([section]) if u.line != section.start]
+
+
+def _needs(patterns: tuple[Guarded, ...], fragment_set: FragmentSet) -> tuple[int, ...] | None:
+    """The fragment masks of ``patterns`` (any one of them can let a pattern match), or None
+    when the prefilter cannot rule a text out: no pattern, one without a fragment, or one
+    scanned in another fragment set."""
+    needs = tuple(need for pattern in patterns for need in pattern.options)
+    if not patterns or not all(needs) or any(
+            pattern.fragment_set is not fragment_set for pattern in patterns):
+        return None
+    return needs
 
 
 def _heading_block(section: Section) -> Block:
