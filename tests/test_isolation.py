@@ -132,6 +132,46 @@ def test_internal_error_in_process(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert result.findings[0].line == 1
 
 
+def test_garbage_collector_is_back_after_each_file(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Linting pauses the cyclic collector for one file only: after a good file and after a
+    crashed one it runs again, the section tree of the file is freed, and a caller that had
+    switched the collector off finds it still off."""
+    import gc
+
+    import speclint.detect as detect
+    import speclint.document as document
+
+    sections: set[int] = set()  # ids: a Section (slots) takes no weak reference
+    real_build = document.build_document
+
+    def watched(path: str, source: Any) -> Any:
+        doc = real_build(path, source)
+        sections.update(id(section) for section in doc.all_sections)
+        return doc
+
+    monkeypatch.setattr("speclint.linter.build_document", watched)
+    (tmp_path / "x.md").write_text(GOOD + "\n### More\n\nText.\n", "utf-8")
+    settings = Settings(rules=load_rules())
+    assert gc.isenabled()
+    lint_file(tmp_path / "x.md", "x.md", settings)
+    assert gc.isenabled()
+    gc.collect()
+    assert len(sections) == 4  # root <-> children cycles, all freed by the collector
+    assert not [o for o in gc.get_objects()
+                if type(o) is document.Section and id(o) in sections]
+
+    monkeypatch.setitem(detect.DETECTORS, "compatibility", lambda ctx: 1 / 0)
+    assert lint_file(tmp_path / "x.md", "x.md", settings).findings[0].code == "SL006"
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        lint_file(tmp_path / "x.md", "x.md", settings)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
 # -- files that cannot be read -------------------------------------------------------------
 
 @pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from pathlib import Path
@@ -112,8 +113,11 @@ def main() -> None:
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 def check(**options: object) -> None:
     """Lint spec files and folders (default: configured include globs, else '.')."""
+    gc.disable()  # importing the pipeline makes objects that all live on: nothing to collect
     from speclint.runner import run_check
 
+    gc.freeze()  # and no later collection (nor a forked worker's) walks them again
+    gc.enable()
     sys.exit(run_check(options))
 
 

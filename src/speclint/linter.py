@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -225,10 +228,30 @@ def problem_result(display: str, problem: str, settings: Settings,
                       internal_error=detail if problem == "internal" else None)
 
 
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while one file is linted.
+
+    A file's tokens, blocks, sections and units all live until its result is built, so the
+    collections Python would start as they pile up (each a walk over every one of them) find
+    nothing to free: on a 4 MB file they cost 15-25% of the time. The collector runs again
+    between files and frees the file's section tree (parents and children point at each
+    other) then.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def lint_bytes(display: str, data: bytes, settings: Settings, path: Path) -> FileResult:
     """Lint one file's bytes; a crash becomes an internal-error finding, never a traceback."""
     try:
-        return lint_source(display, load_source(data), settings, path)
+        with _cyclic_gc_paused():
+            return lint_source(display, load_source(data), settings, path)
     except UsageError:
         raise
     except TooDeep:
