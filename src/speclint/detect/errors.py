@@ -60,11 +60,25 @@ def _statuses_in(text: str, ev: ElementVocab, leads_entry: bool = False) -> list
     return found
 
 
-def _row_entries(unit: Unit, ev: ElementVocab, in_error_section: bool) -> list[Entry]:
-    """An error-table row: a code column plus another non-empty cell."""
+_Columns = tuple[list[int], list[bool]]  # code columns; is each column an HTTP one
+
+
+def _columns(header: list[str], ev: ElementVocab) -> _Columns:
+    """The code columns of a table header, and which of its columns hold HTTP statuses."""
+    names = [h.strip("*_` ").lower() for h in header]
+    return ([i for i, h in enumerate(names) if ev.p("code_column").match(h)],
+            [bool(ev.p("http_column").search(h)) for h in names])
+
+
+def _row_entries(unit: Unit, ev: ElementVocab, in_error_section: bool,
+                 headers: dict[int, _Columns]) -> list[Entry]:
+    """An error-table row: a code column plus another non-empty cell. ``headers`` keeps the
+    columns of each table header already read."""
     assert unit.cells is not None
-    header = [h.strip("*_` ").lower() for h in (unit.header or [])]
-    code_cols = [i for i, h in enumerate(header) if ev.p("code_column").match(h)]
+    columns = headers.get(id(unit.header))
+    if columns is None:
+        columns = headers[id(unit.header)] = _columns(unit.header or [], ev)
+    code_cols, http_columns = columns
     if not code_cols and not in_error_section:
         return []
     entries = []
@@ -76,7 +90,7 @@ def _row_entries(unit: Unit, ev: ElementVocab, in_error_section: bool) -> list[E
         others = " ".join(c for i, c in enumerate(cells) if i != index and c).strip()
         if not others:
             continue
-        http_column = index < len(header) and bool(ev.p("http_column").search(header[index]))
+        http_column = index < len(http_columns) and http_columns[index]
         entry = _cell_entry(cell, ev, unit.line, others, http_column)
         if entry:
             entries.append(entry)
@@ -230,10 +244,11 @@ def collect_entries(ctx: Context, sections: list[Section]) -> list[Entry]:
     ev = ctx.vocab.elements["error-codes"]
     entries: list[Entry] = []
     covered = LineSpans(sections)
+    headers: dict[int, _Columns] = {}
     for unit in ctx.units:
         inside = unit.line in covered
         if unit.kind == "row":
-            entries += _row_entries(unit, ev, inside)
+            entries += _row_entries(unit, ev, inside, headers)
         elif unit.kind in ("sentence", "item"):
             entries += _prose_entries(unit, ev, inside)
     _mark_error_lists(ctx, entries)

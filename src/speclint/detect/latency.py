@@ -87,7 +87,8 @@ def _pairs(unit: Unit, pct: re.Pattern[str], dur: Durations,
             pairs.append((pending, dur.ms(match)))
             pending = None
     if not pairs:
-        percentile, duration = pct.search(text), dur.search(text)
+        percentile = pct.search(text)
+        duration = dur.search(text) if percentile else None
         if percentile and duration:
             pairs.append((_rank(percentile), dur.ms(duration)))
     return pairs
@@ -122,7 +123,8 @@ def _row_pairs(unit: Unit, columns: list[_Column], pct: re.Pattern[str],
             pairs.append((rank, dur.ms(head_unit, number.group())))
     if not pairs:
         text = " | ".join(unit.cells)
-        percentile, duration = pct.search(text), dur.search(text)
+        percentile = pct.search(text)
+        duration = dur.search(text) if percentile else None
         if percentile and duration:
             pairs.append((_rank(percentile), dur.ms(duration)))
     return pairs
