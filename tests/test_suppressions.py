@@ -94,6 +94,31 @@ def test_a_suppression_that_suppresses_nothing_is_reported() -> None:
     assert found == [(3, "SL021")]
 
 
+def test_suppression_problems_stop_at_max_findings_per_rule() -> None:
+    """Four unknown selectors with a cap of 2: two SL020, then one SL008 where the third
+    would be (with SL020's severity), and nothing for the fourth."""
+    text = "# Spec\n\n" + "".join(
+        f"<!-- speclint-disable-next-line nope{i} -- typo -->\nLine {i}.\n\n" for i in range(4))
+    _, found, _ = lint(text, "--config", _config("max_findings_per_rule: 2"))
+    assert found == [(3, "SL020"), (6, "SL020"), (9, "SL008")]
+    _, out = run(text, "--profile", "minimal", "--config", "ci.yaml", fmt="text")
+    assert ("spec.md:9:1: warning SL008 findings-truncated: SL020 unknown-suppression found "
+            "more than 2 problems") in out
+
+
+def test_a_suppression_past_a_truncated_rule_is_not_called_unused() -> None:
+    """With a cap of 2, the third placeholder is never looked for: its directive may be
+    needed, so it is not reported as unused; a directive for an untruncated rule still is."""
+    text = ("# Spec\n\n" + "".join(
+        f"<!-- speclint-disable-next-line placeholder-text -- known -->\nOwner {i}: TBD.\n\n"
+        for i in range(3))
+        + "<!-- speclint-disable-next-line SL016 -- old -->\nDecided.\n")
+    _, found, suppressed = lint(text, "--config", _config("max_findings_per_rule: 2"))
+    assert (found, suppressed) == ([(10, "SL008"), (12, "SL021")], 2)  # at the 3rd TBD
+    _, found, suppressed = lint(text)  # no cap reached: every directive is used but SL016's
+    assert (found, suppressed) == ([(12, "SL021")], 3)
+
+
 def test_disable_enable_range() -> None:
     text = ("# Spec\n\nOwner: TBD.\n\n<!-- speclint-disable placeholder-text -->\n"
             "Owner: TBD.\n\nDate: TBD.\n<!-- speclint-enable placeholder-text -->\n\n"

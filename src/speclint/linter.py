@@ -149,6 +149,7 @@ def lint_source(display: str, source: Source, settings: Settings, path: Path,
               profile.elements)
     configured = _enabled(settings, rule_settings)
     findings: list[Finding] = []
+    truncated: set[str] = set()  # selectors naming a rule stopped at max_findings_per_rule
     lines = source.lines
     for rule in settings.rules:
         if configured.get(rule.code) == "off":
@@ -158,10 +159,15 @@ def lint_source(display: str, source: Source, settings: Settings, path: Path,
         severity = _severity(rule, status, profile, configured)
         if severity == "off":
             continue
-        findings += _rule_findings(rule, run, severity, lines, settings, status, profile,
-                                   configured)
+        found = _rule_findings(rule, run, severity, lines, settings, status, profile,
+                               configured)
+        if settings.max_findings_per_rule and len(found) > settings.max_findings_per_rule:
+            truncated.update((rule.code, rule.name, rule.element or rule.code))
+        findings += found
+    if truncated:
+        truncated.add(suppress.ALL)
     findings, suppressed = _apply_suppressions(findings, doc.comments, settings, lines,
-                                               status, profile, configured)
+                                               status, profile, configured, truncated)
     return FileResult(display, profile_name, status, reports,
                       sorted(set(findings), key=Finding.sort_key), suppressed)
 
@@ -198,23 +204,34 @@ def _problem_rule(settings: Settings, problem: str) -> Rule:
 
 def _apply_suppressions(findings: list[Finding], comments: list[tuple[int, int, str]],
                         settings: Settings, lines: list[str], status: str, profile: Profile,
-                        configured: dict[str, str]) -> tuple[list[Finding], int]:
+                        configured: dict[str, str],
+                        truncated: set[str]) -> tuple[list[Finding], int]:
+    """Drop the suppressed findings and add those of the suppression rules (SL020-SL022),
+    each at most ``max_findings_per_rule`` like any rule. A directive naming a rule in
+    ``truncated`` is never unused: that rule's findings past the cap were not looked for."""
     directives = suppress.parse_directives(comments)
     if not directives:
         return findings, 0
     known = {key for r in settings.rules for key in (r.code, r.name)} | set(ELEMENTS)
-    outcome = suppress.apply(findings, directives, lines, known)
+    outcome = suppress.apply(findings, directives, lines, known, unjudged=truncated)
     problem_rules = {r.params.get("problem"): r for r in settings.rules
                      if r.type == "suppression"}
     kept = list(outcome.kept)
+    counts: dict[str, int] = {}
+    limit = settings.max_findings_per_rule
     for problem, directive, selector in outcome.problems:
         rule = problem_rules.get(problem)
         if rule is None or configured.get(rule.code) == "off":
             continue
         if problem == "no-reason" and not settings.require_suppression_reason:
             continue
+        count = counts[rule.code] = counts.get(rule.code, 0) + 1
+        if limit and count > limit + 1:
+            continue  # the SL008 that stands for the rest is in already
+        severity = _severity(rule, status, profile, configured)
         hit = Hit(directive.line, fields={"rule": selector})
-        kept.append(_finding(rule, hit, _severity(rule, status, profile, configured), lines))
+        kept.append(_truncated(rule, hit, limit, severity, lines, settings) if limit
+                    and count > limit else _finding(rule, hit, severity, lines))
     return kept, outcome.suppressed
 
 

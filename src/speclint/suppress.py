@@ -132,8 +132,11 @@ def _with_selector(directive: Directive, finding: Finding) -> tuple[Directive, s
 
 
 def apply(findings: list[Finding], directives: list[Directive], lines: list[str],
-          known: set[str]) -> Outcome:
-    """Drop suppressed findings; report unknown, unused and reason-less directives."""
+          known: set[str], unjudged: frozenset[str] | set[str] = frozenset()) -> Outcome:
+    """Drop suppressed findings; report unknown, unused and reason-less directives.
+
+    A selector in ``unjudged`` is never reported unused (the findings it may be for were not
+    all looked for: its rule stopped at max_findings_per_rule)."""
     kept, suppressed = [], 0
     index = _Index(directives, lines)
     for finding in findings:
@@ -151,7 +154,8 @@ def apply(findings: list[Finding], directives: list[Directive], lines: list[str]
         if directive.kind == "enable":
             continue
         for selector in directive.selectors or [ALL]:
-            if (selector in known or selector == ALL) and selector not in directive.used:
+            if (selector in known or selector == ALL) and selector not in directive.used \
+                    and selector not in unjudged:
                 problems.append(("unused", directive, selector))
         if directive.reason is None:
             problems.append(("no-reason", directive, " ".join(directive.selectors) or ALL))
