@@ -21,6 +21,7 @@ ALL = "*"  # the selector of a directive that names no rule
 _DIRECTIVE = re.compile(
     r"<!--\s*speclint-(disable-next-line|disable-file|disable|enable)(?![\w-])(.*?)-->", re.S)
 _WHOLE_COMMENT = re.compile(r"\s*<!--.*-->\s*")
+_SELECTOR_SEPARATORS = re.compile(r"[\s,]+")
 
 
 @dataclass
@@ -39,11 +40,13 @@ def parse_directives(comments: list[tuple[int, int, str]]) -> list[Directive]:
     """Directives from (start line, end line, text) of HTML comments, in file order."""
     directives = []
     for start, _end, text in sorted(set(comments)):
+        if "speclint-" not in text:
+            continue  # a plain comment: no need to run the pattern
         for match in _DIRECTIVE.finditer(text):
             body, dashes, reason = match.group(2).partition("--")
             line = start + text.count("\n", 0, match.start())
             end_line = start + text.count("\n", 0, match.end())
-            selectors = [s for s in re.split(r"[\s,]+", body) if s]
+            selectors = [s for s in _SELECTOR_SEPARATORS.split(body) if s]
             directives.append(Directive(match.group(1), line, selectors,
                                         (reason.strip() or None) if dashes else None,
                                         end_line))
