@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -159,10 +159,9 @@ def lint_source(display: str, source: Source, settings: Settings, path: Path,
         severity = _severity(rule, status, profile, configured)
         if severity == "off":
             continue
-        found = _rule_findings(rule, run, severity, lines, settings, status, profile,
-                               configured)
+        found = _capped(rule, CHECKS[rule.type](rule, run), severity, lines, settings)
         if settings.max_findings_per_rule and len(found) > settings.max_findings_per_rule:
-            truncated.update((rule.code, rule.name, rule.element or rule.code))
+            truncated.update((rule.code, rule.name) + ((rule.element,) if rule.element else ()))
         findings += found
     if truncated:
         truncated.add(suppress.ALL)
@@ -172,13 +171,13 @@ def lint_source(display: str, source: Source, settings: Settings, path: Path,
                       sorted(set(findings), key=Finding.sort_key), suppressed)
 
 
-def _rule_findings(rule: Rule, run: Run, severity: str, lines: list[str], settings: Settings,
-                   status: str, profile: Profile, configured: dict[str, str]) -> list[Finding]:
-    """The findings of one rule, at most ``max_findings_per_rule``; past it, the next hit
-    becomes one finding of the findings-truncated rule instead (SL008)."""
+def _capped(rule: Rule, hits: Iterable[Hit], severity: str, lines: list[str],
+            settings: Settings) -> list[Finding]:
+    """Findings of ``rule`` at ``hits``, at most ``max_findings_per_rule``; past it, the next
+    hit becomes one finding of the findings-truncated rule instead (SL008)."""
     found: list[Finding] = []
     limit = settings.max_findings_per_rule
-    for hit in CHECKS[rule.type](rule, run):
+    for hit in hits:
         if limit and len(found) >= limit:
             found.append(_truncated(rule, hit, limit, severity, lines, settings))
             break
@@ -216,22 +215,19 @@ def _apply_suppressions(findings: list[Finding], comments: list[tuple[int, int, 
     outcome = suppress.apply(findings, directives, lines, known, unjudged=truncated)
     problem_rules = {r.params.get("problem"): r for r in settings.rules
                      if r.type == "suppression"}
-    kept = list(outcome.kept)
-    counts: dict[str, int] = {}
-    limit = settings.max_findings_per_rule
+    hits: dict[str, list[Hit]] = {}  # problem -> the hits of its rule, in file order
     for problem, directive, selector in outcome.problems:
         rule = problem_rules.get(problem)
         if rule is None or configured.get(rule.code) == "off":
             continue
         if problem == "no-reason" and not settings.require_suppression_reason:
             continue
-        count = counts[rule.code] = counts.get(rule.code, 0) + 1
-        if limit and count > limit + 1:
-            continue  # the SL008 that stands for the rest is in already
-        severity = _severity(rule, status, profile, configured)
-        hit = Hit(directive.line, fields={"rule": selector})
-        kept.append(_truncated(rule, hit, limit, severity, lines, settings) if limit
-                    and count > limit else _finding(rule, hit, severity, lines))
+        hits.setdefault(problem, []).append(Hit(directive.line, fields={"rule": selector}))
+    kept = list(outcome.kept)
+    for problem, rule_hits in hits.items():
+        rule = problem_rules[problem]
+        kept += _capped(rule, rule_hits, _severity(rule, status, profile, configured), lines,
+                        settings)
     return kept, outcome.suppressed
 
 
