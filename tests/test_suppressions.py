@@ -106,6 +106,22 @@ def test_suppression_problems_stop_at_max_findings_per_rule() -> None:
             "more than 2 problems") in out
 
 
+def test_a_truncated_suppression_rule_keeps_its_severity() -> None:
+    """Four reason-less directives that hide nothing, reasons required, cap 2: SL021 (a
+    warning) and SL022 (an error) each stop after two, and each SL008 at the third directive
+    takes its rule's severity, so the error one still fails the gate."""
+    text = "# Spec\n\n" + "".join(
+        f"<!-- speclint-disable-next-line SL010 -->\nLine {i}.\n\n" for i in range(4))
+    status, found, _ = lint(text, "--config", _config(
+        "max_findings_per_rule: 2\nrequire_suppression_reason: true"))
+    assert status == 1
+    assert sorted(found) == [(3, "SL021"), (3, "SL022"), (6, "SL021"), (6, "SL022"),
+                             (9, "SL008"), (9, "SL008")]
+    _, out = run(text, "--profile", "minimal", "--config", "ci.yaml", fmt="text")
+    assert "spec.md:9:1: warning SL008 findings-truncated: SL021 unused-suppression" in out
+    assert "spec.md:9:1: error SL008 findings-truncated: SL022 suppression-without-reason" in out
+
+
 def test_a_suppression_past_a_truncated_rule_is_not_called_unused() -> None:
     """With a cap of 2, the third placeholder is never looked for: its directive may be
     needed, so it is not reported as unused; a directive for an untruncated rule still is."""

@@ -149,7 +149,7 @@ def lint_source(display: str, source: Source, settings: Settings, path: Path,
               profile.elements)
     configured = _enabled(settings, rule_settings)
     findings: list[Finding] = []
-    truncated: set[str] = set()  # selectors naming a rule stopped at max_findings_per_rule
+    truncated: list[Rule] = []  # rules stopped at max_findings_per_rule
     lines = source.lines
     for rule in settings.rules:
         if configured.get(rule.code) == "off":
@@ -161,10 +161,8 @@ def lint_source(display: str, source: Source, settings: Settings, path: Path,
             continue
         found = _capped(rule, CHECKS[rule.type](rule, run), severity, lines, settings)
         if settings.max_findings_per_rule and len(found) > settings.max_findings_per_rule:
-            truncated.update((rule.code, rule.name) + ((rule.element,) if rule.element else ()))
+            truncated.append(rule)
         findings += found
-    if truncated:
-        truncated.add(suppress.ALL)
     findings, suppressed = _apply_suppressions(findings, doc.comments, settings, lines,
                                                status, profile, configured, truncated)
     return FileResult(display, profile_name, status, reports,
@@ -204,15 +202,19 @@ def _problem_rule(settings: Settings, problem: str) -> Rule:
 def _apply_suppressions(findings: list[Finding], comments: list[tuple[int, int, str]],
                         settings: Settings, lines: list[str], status: str, profile: Profile,
                         configured: dict[str, str],
-                        truncated: set[str]) -> tuple[list[Finding], int]:
+                        truncated: list[Rule]) -> tuple[list[Finding], int]:
     """Drop the suppressed findings and add those of the suppression rules (SL020-SL022),
-    each at most ``max_findings_per_rule`` like any rule. A directive naming a rule in
-    ``truncated`` is never unused: that rule's findings past the cap were not looked for."""
+    each at most ``max_findings_per_rule`` like any rule. A directive naming a rule of
+    ``truncated`` (by code, name or element, or every rule) is never unused: that rule's
+    findings past the cap were not looked for."""
     directives = suppress.parse_directives(comments)
     if not directives:
         return findings, 0
     known = {key for r in settings.rules for key in (r.code, r.name)} | set(ELEMENTS)
-    outcome = suppress.apply(findings, directives, lines, known, unjudged=truncated)
+    unjudged = {key for r in truncated for key in (r.code, r.name, r.element) if key}
+    if unjudged:
+        unjudged.add(suppress.ALL)
+    outcome = suppress.apply(findings, directives, lines, known, unjudged)
     problem_rules = {r.params.get("problem"): r for r in settings.rules
                      if r.type == "suppression"}
     hits: dict[str, list[Hit]] = {}  # problem -> the hits of its rule, in file order
