@@ -140,6 +140,13 @@ class Document:
     def title_line(self) -> int:
         return self.all_sections[1].start if len(self.all_sections) > 1 else 1
 
+    def release(self) -> None:
+        """Cut the links from sections to their parents once the document is done with: the
+        tree then holds no cycle, so reference counting frees it at once, and the cyclic
+        collector never has to walk its blocks (a fifth of a second per 200,000 headings)."""
+        for section in self.all_sections:
+            section.parent = None
+
     def sections(self) -> Iterator[Section]:
         """Every section with a heading, in document order."""
         return iter(self.all_sections[1:])
