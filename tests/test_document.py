@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from speclint import document as document_module
 from speclint.document import (
     Block,
     Document,
@@ -115,6 +118,24 @@ def test_a_setext_h1_after_an_atx_h2_closes_it() -> None:
 ])
 def test_normalise_title(title: str, norm: str) -> None:
     assert normalise_title(title) == norm
+
+
+def _normalise_title_slowly(title: str) -> str:
+    """normalise_title without its fast path for titles of words only."""
+    text = document_module._TITLE_MARKUP.sub(" ", title).strip()
+    text = document_module._NUMBERING.sub("", text)
+    text = document_module._NON_WORD.sub(" ", text.lower()).replace("_", " ")
+    return " ".join(text.split())
+
+
+_TITLE_PIECES = ["Rate", "limits", "a", "II", "iv", "x", "1", "2.3", "4", " ", "  ", ".", ")",
+                 "§", "-", "_", "`", "*", "~", "[", "](#a)", "é", "!"]
+
+
+@given(st.lists(st.sampled_from(_TITLE_PIECES), max_size=6).map("".join))
+@settings(max_examples=500, deadline=None)
+def test_the_fast_path_of_normalise_title_gives_the_same_titles(title: str) -> None:
+    assert normalise_title(title) == _normalise_title_slowly(title)
 
 
 def test_blocks_carry_kind_span_and_context() -> None:
