@@ -111,6 +111,11 @@ class Context:
         per block and pattern, however many sentences the block holds."""
         return id(block) in self._blocks_where(pattern)
 
+    def units_of_blocks_where(self, pattern: re.Pattern[str]) -> list[Unit]:
+        """Units, in file order, whose block's text holds ``pattern``."""
+        hits = self._blocks_where(pattern)
+        return [unit for unit in self.units if id(unit.block) in hits] if hits else []
+
     def _blocks_where(self, pattern: re.Pattern[str]) -> set[int]:
         """Ids of the blocks of units whose text holds ``pattern``."""
         found = self._block_hits.get(id(pattern))
@@ -139,28 +144,20 @@ class Context:
         return units
 
     @cached_property
-    def _unit_masks(self) -> list[int]:
-        return [FRAGMENTS.found(unit.text) for unit in self.units]
+    def _unit_index(self) -> BitIndex:
+        return BitIndex(FRAGMENTS.found(unit.text) for unit in self.units)
 
     @cached_property
-    def _code_masks(self) -> list[int]:
-        return [CODE_FRAGMENTS.found(block.text) for block, _ in self.code_blocks]
+    def _code_index(self) -> BitIndex:
+        return BitIndex(CODE_FRAGMENTS.found(block.text) for block, _ in self.code_blocks)
 
     def _candidates(self, needs: tuple[int, ...], code: bool = False) -> list[int]:
         """Indexes of the units (or code blocks) that hold every fragment of one of
         ``needs``."""
         found = self._by_need.get((code, needs))
         if found is None:
-            masks = self._code_masks if code else self._unit_masks
-            if all(need & (need - 1) == 0 for need in needs):  # one fragment each: any bit
-                either = 0
-                for need in needs:
-                    either |= need
-                found = [index for index, mask in enumerate(masks) if mask & either]
-            else:
-                found = [index for index, mask in enumerate(masks)
-                         if any(mask & need == need for need in needs)]
-            self._by_need[(code, needs)] = found
+            index = self._code_index if code else self._unit_index
+            found = self._by_need[(code, needs)] = index.holding(needs)
         return found
 
     def code_blocks_where(self, patterns: Iterable[Guarded]) -> list[tuple[Block, Section]]:
@@ -287,13 +284,22 @@ class Context:
         "Improved Storage Control with Hyper-V")."""
         found = self._element_sections.get((id(ev), key))
         if found is None:
-            exact = frozenset(ev.lists.get(f"title_{key}", ()))
             titles, starts = self._joined_titles
             hits = {bisect_right(starts, offset) - 1 for offset in ev.heading_hits(titles, key)}
-            found = self._element_sections[(id(ev), key)] = [
-                s for index, s in enumerate(self.titled_sections)
-                if index in hits or s.norm in exact]
+            by_title = self._titled_by_norm
+            for title in ev.lists.get(f"title_{key}", ()):
+                hits.update(by_title.get(title, ()))
+            sections = self.titled_sections
+            found = self._element_sections[(id(ev), key)] = [sections[i] for i in sorted(hits)]
         return list(found)
+
+    @cached_property
+    def _titled_by_norm(self) -> dict[str, list[int]]:
+        """Normalised title -> indexes of the titled sections that bear it."""
+        found: dict[str, list[int]] = {}
+        for index, section in enumerate(self.titled_sections):
+            found.setdefault(section.norm, []).append(index)
+        return found
 
     @cached_property
     def _joined_titles(self) -> tuple[str, list[int]]:
@@ -327,6 +333,49 @@ class Context:
     def section_text_units(self, section: Section) -> list[Unit]:
         """Content units of a section and its children (its own heading excluded)."""
         return [u for u in self.units_in([section]) if u.line != section.start]
+
+
+class BitIndex:
+    """Which texts hold which fragment: for each bit of the prefilter's masks, the indexes of
+    the texts whose mask has it. Finding the texts that hold some fragments then costs what
+    the answer holds, not a pass over every text (a file of 200,000 headings asks some twenty
+    times)."""
+
+    def __init__(self, masks: Iterable[int]) -> None:
+        self.by_bit: dict[int, list[int]] = {}
+        self.unknown: list[int] = []  # texts RE2 could not scan (mask -1): always candidates
+        self.size = 0
+        for index, mask in enumerate(masks):
+            self.size += 1
+            if mask < 0:
+                self.unknown.append(index)
+                continue
+            mask &= ~1  # bit 0 is the empty fragment, in every text
+            while mask:
+                bit = mask & -mask
+                self.by_bit.setdefault(bit, []).append(index)
+                mask ^= bit
+
+    def holding(self, needs: tuple[int, ...]) -> list[int]:
+        """Indexes, in order, of the texts holding every fragment of one of ``needs``."""
+        found: set[int] = set(self.unknown)
+        for need in needs:
+            need &= ~1
+            if not need:
+                return list(range(self.size))
+            lists = sorted((self.by_bit.get(bit, []) for bit in _bits(need)), key=len)
+            if len(lists) == 1:
+                found.update(lists[0])
+            elif lists[0]:
+                found.update(set(lists[0]).intersection(*lists[1:]))
+        return sorted(found)
+
+
+def _bits(mask: int) -> Iterator[int]:
+    while mask:
+        bit = mask & -mask
+        yield bit
+        mask ^= bit
 
 
 def _needs(patterns: tuple[Guarded, ...], fragment_set: FragmentSet) -> tuple[int, ...] | None:

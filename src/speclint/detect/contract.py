@@ -75,8 +75,8 @@ def detect_api(ctx: Context) -> Detection:
     operations += signatures
     shapes = list(signatures) + _payload_blocks(ctx)
     shapes += _search_code(ctx, ev.many("shape_code"), "schema")
-    shapes += [evidence(u.line, "inline-payload", u.text) for u in ctx.units
-               if u.kind != "row" and ctx.block_has(ev.p("json_inline"), u.block)]
+    shapes += [evidence(u.line, "inline-payload", u.text)
+               for u in ctx.units_of_blocks_where(ev.p("json_inline")) if u.kind != "row"]
     shapes += _field_tables(ctx, ev.p("field_table_name"), ev.p("field_table_type"),
                             "field-table")
     if operations and shapes:
