@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from speclint import prefilter
-from speclint.detect.base import Context
+from speclint.detect.base import BitIndex, Context
 from speclint.document import build_document
 from speclint.fragments import branches, fragments, required, scanned
 from speclint.prefilter import FragmentSet, Guarded
@@ -309,3 +309,26 @@ def test_a_short_text_never_scanned_is_matched_directly() -> None:
     assert text not in guarded.fragment_set.memo  # no scan, nothing remembered
     long_text = "nothing to see here " * 5
     assert guarded.search(long_text) is None and long_text in guarded.fragment_set.memo
+
+
+def _holding_slowly(masks: list[int], needs: tuple[int, ...]) -> list[int]:
+    """What BitIndex.holding answers, by a pass over every mask (-1: could not scan)."""
+    return [index for index, mask in enumerate(masks)
+            if mask < 0 or any(mask & (need | 1) == (need | 1) for need in needs)]
+
+
+@given(st.lists(st.one_of(st.just(-1), st.integers(0, 63).map(lambda m: m | 1)), max_size=12),
+       st.lists(st.integers(0, 63), min_size=1, max_size=3).map(tuple))
+@settings(max_examples=500, deadline=None)
+def test_bit_index_finds_the_texts_a_pass_over_every_mask_finds(
+        masks: list[int], needs: tuple[int, ...]) -> None:
+    # bit 0 is the empty fragment, set in every scanned text's mask
+    assert BitIndex(masks).holding(needs) == _holding_slowly(masks, needs)
+
+
+def test_bit_index_needing_several_fragments_wants_them_all() -> None:
+    index = BitIndex([0b0011, 0b0101, 0b0111, -1, 0b0001])
+    assert index.holding((0b0110,)) == [2, 3]         # bits 1 and 2 together, or unknown
+    assert index.holding((0b0010, 0b0100)) == [0, 1, 2, 3]  # either fragment
+    assert index.holding((0b1000,)) == [3]            # nobody has bit 3
+    assert index.holding((0b0001,)) == [0, 1, 2, 3, 4]  # the empty fragment: every text
