@@ -7,11 +7,14 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any, TypeVar
 
 from speclint.document import Block, Document, Section
 from speclint.models import ElementReport, Evidence
 from speclint.prefilter import CODE_FRAGMENTS, FRAGMENTS, FragmentSet, Guarded
 from speclint.vocab import ElementVocab, Vocabulary
+
+T = TypeVar("T")
 
 # where a sentence ends: the space after its [.!?] (group 1), or a blank line. The pattern
 # opens with a character class, which re finds with a fast scan; the look-behinds after it
@@ -105,6 +108,13 @@ class Context:
         self._block_hits: dict[int, set[int]] = {}
         self._element_sections: dict[tuple[int, str], list[Section]] = {}
         self._by_need: dict[tuple[bool, tuple[int, ...]], list[int]] = {}
+        self._shared: dict[str, Any] = {}
+
+    def shared(self, key: str, compute: Callable[[], T]) -> T:
+        """``compute()``, worked out once per document for every detector that asks."""
+        if key not in self._shared:
+            self._shared[key] = compute()
+        return self._shared[key]  # type: ignore[no-any-return]
 
     def block_has(self, pattern: re.Pattern[str], block: Block) -> bool:
         """Does ``pattern`` occur in the text of ``block``, the block of a unit? Asked once

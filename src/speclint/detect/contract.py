@@ -33,16 +33,28 @@ def _search_code(ctx: Context, patterns: tuple[re.Pattern[str], ...], kind: str)
 
 
 def _payload_blocks(ctx: Context) -> list[Evidence]:
-    """JSON or YAML payloads and schemas in code blocks."""
+    """JSON or YAML payloads and schemas in code blocks (both detectors ask)."""
+    return list(ctx.shared("payload-blocks", lambda: _find_payload_blocks(ctx)))
+
+
+def _find_payload_blocks(ctx: Context) -> list[Evidence]:
     ev = ctx.vocab.elements["api-contract"]
+    json_info, json_body = ev.p("json_info"), ev.p("json_body_code")
+    json_key = ev.p("json_key_code")
+    yaml_info, yaml_body = ev.p("yaml_info"), ev.p("yaml_body_code")
+    languages: dict[str, tuple[bool, bool]] = {}  # info word -> (JSON, YAML), asked once each
     found = []
     for block, _ in ctx.code_blocks:
-        lang, body = _lang(block), block.text.strip()
+        lang = _lang(block)
+        kinds = languages.get(lang)
+        if kinds is None:
+            kinds = languages[lang] = (bool(json_info.match(lang)), bool(yaml_info.match(lang)))
+        if not (kinds[0] or kinds[1]):
+            continue
+        body = block.text.strip()
         # a JSON body, possibly after an HTTP request line ("POST https://...")
-        looks_json = ev.p("json_info").match(lang) and ev.p("json_body_code").search(body) \
-            and ev.p("json_key_code").search(body)
-        looks_yaml = ev.p("yaml_info").match(lang) and ev.p("yaml_body_code").match(body)
-        if looks_json or looks_yaml:
+        looks_json = kinds[0] and json_body.search(body) and json_key.search(body)
+        if looks_json or (kinds[1] and yaml_body.match(body)):
             found.append(evidence(block.body_start, "payload", body.split("\n")[0]))
     return found
 
