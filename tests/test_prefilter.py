@@ -332,3 +332,19 @@ def test_bit_index_needing_several_fragments_wants_them_all() -> None:
     assert index.holding((0b0010, 0b0100)) == [0, 1, 2, 3]  # either fragment
     assert index.holding((0b1000,)) == [3]            # nobody has bit 3
     assert index.holding((0b0001,)) == [0, 1, 2, 3, 4]  # the empty fragment: every text
+
+
+def test_units_where_mixes_patterns_with_and_without_a_fragment() -> None:
+    """A pattern with no fragment but a digit in every match (a rate) still rules out the
+    units without a digit; with a guarded pattern beside it, a unit either may match stays."""
+    vocab = load_vocabulary()
+    ev = vocab.elements["rate-limits"]
+    rate, mentions = ev.p("rate"), ev.p("mentions")
+    assert not rate.guarded and rate.needs_characters and mentions.guarded
+    text = ("# Spec\n\nNothing here yet.\n\nWe apply rate limiting.\n\n"
+            "Up to 100 requests per minute.\n\nVersion 2 ships later.\n")
+    ctx = Context(build_document("spec.md", load_source(text.encode())), vocab)
+    kept = [u.text for u in ctx.units_where(rate, mentions)]
+    assert kept == ["We apply rate limiting.", "Up to 100 requests per minute.",
+                    "Version 2 ships later."]
+    assert [u.text for u in ctx.units_where(rate)] == kept[1:]

@@ -164,6 +164,17 @@ class Guarded:
     def groups(self) -> int:
         return self.regex.groups
 
+    @property
+    def guarded(self) -> bool:
+        """Does the prefilter know a fragment of every match (or of every alternative's)?"""
+        return not self._always
+
+    @property
+    def needs_characters(self) -> bool:
+        """Does every match hold some known characters, or a digit (``possible`` tests them
+        even when the pattern is not guarded)?"""
+        return self._checks
+
     def _mask(self, text: str) -> int:
         mask = self._memo.get(text)
         return self.fragment_set.found(text) if mask is None else mask

@@ -245,12 +245,15 @@ def collect_entries(ctx: Context, sections: list[Section]) -> list[Entry]:
     entries: list[Entry] = []
     covered = LineSpans(sections)
     headers: dict[int, _Columns] = {}
+    # a sentence names a code only where one of the code patterns matches it (an item is
+    # read in its block's own text, with markup: every item is asked)
+    named = {id(unit) for unit in ctx.units_where(
+        ev.p("http_status"), ev.p("grpc_status"), ev.p("code_symbolic"))}
     for unit in ctx.units:
-        inside = unit.line in covered
         if unit.kind == "row":
-            entries += _row_entries(unit, ev, inside, headers)
-        elif unit.kind in ("sentence", "item"):
-            entries += _prose_entries(unit, ev, inside)
+            entries += _row_entries(unit, ev, unit.line in covered, headers)
+        elif unit.kind == "item" or (unit.kind == "sentence" and id(unit) in named):
+            entries += _prose_entries(unit, ev, unit.line in covered)
     _mark_error_lists(ctx, entries)
     for block, _ in ctx.code_blocks:
         entries += _openapi_entries(block, ev)
