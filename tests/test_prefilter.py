@@ -348,3 +348,17 @@ def test_units_where_mixes_patterns_with_and_without_a_fragment() -> None:
     assert kept == ["We apply rate limiting.", "Up to 100 requests per minute.",
                     "Version 2 ships later."]
     assert [u.text for u in ctx.units_where(rate)] == kept[1:]
+
+
+def test_block_has_agrees_with_the_bare_pattern_whether_or_not_any_block_can_match() -> None:
+    """_blocks_where first asks the prefilter about every block at once; the answer per block
+    must still be the bare pattern's."""
+    vocab = load_vocabulary()
+    inline = vocab.elements["api-contract"].p("json_inline")
+    for body in ("Nothing here.\n\nStill nothing.\n",
+                 'Nothing here.\n\nThe body is `{"id": "r_1", "amount": 100}`.\n'):
+        ctx = Context(build_document("spec.md", load_source(f"# Spec\n\n{body}".encode())),
+                      vocab)
+        answers = [ctx.block_has(inline, unit.block) for unit in ctx.units]
+        assert answers == [bool(inline.regex.search(unit.block.text)) for unit in ctx.units]
+        assert any(answers) == ("amount" in body)

@@ -131,10 +131,20 @@ class Context:
         """Ids of the blocks of units whose text holds ``pattern``."""
         found = self._block_hits.get(id(pattern))
         if found is None:
-            search = pattern.search
-            found = self._block_hits[id(pattern)] = {
-                key for key, block in self._unit_blocks.items() if search(block.text)}
+            possible = getattr(pattern, "possible", None)
+            if possible is not None and not possible(self._unit_blocks_joined):
+                found = set()  # one scan of every block says none can match
+            else:
+                search = pattern.search
+                found = {key for key, block in self._unit_blocks.items() if search(block.text)}
+            self._block_hits[id(pattern)] = found
         return found
+
+    @cached_property
+    def _unit_blocks_joined(self) -> str:
+        """The texts of the units' blocks, one after another (what a match needs occurs in
+        it if it occurs in any of them)."""
+        return "\n".join([block.text for block in self._unit_blocks.values()])
 
     @cached_property
     def _unit_blocks(self) -> dict[int, Block]:
