@@ -114,10 +114,12 @@ def main() -> None:
 def check(**options: object) -> None:
     """Lint spec files and folders (default: configured include globs, else '.')."""
     gc.disable()  # importing the pipeline makes objects that all live on: nothing to collect
-    from speclint.runner import run_check
+    try:
+        from speclint.runner import run_check
 
-    gc.freeze()  # and no later collection (nor a forked worker's) walks them again
-    gc.enable()
+        gc.freeze()  # and no later collection (nor a forked worker's) walks them again
+    finally:
+        gc.enable()
     sys.exit(run_check(options))
 
 
