@@ -91,11 +91,20 @@ def _realistic(size: int) -> bytes:
     return b"".join(parts)
 
 
+def _schema_block(count: int, first: int = 0) -> bytes:
+    props = ",\n".join(f'  "field_{i}": {{"type": "string"}}' for i in range(first, first + count))
+    return (b'```json\n{"$schema": "https://json-schema.org/draft/2020-12/schema",\n'
+            b'"type": "object", "properties": {\n' + props.encode() + b"\n}}\n```\n\n")
+
+
 def _schema_with_properties(size: int) -> bytes:
-    count = size // 40
-    props = ",\n".join(f'  "field_{i}": {{"type": "string"}}' for i in range(count))
-    return (b'# Spec\n\n```json\n{"$schema": "https://json-schema.org/draft/2020-12/schema",\n'
-            b'"type": "object", "properties": {\n' + props.encode() + b"\n}}\n```\n")
+    return b"# Spec\n\n" + _schema_block(size // 40)
+
+
+def _schemas_under_the_limit(size: int) -> bytes:
+    """Distinct schemas of about 190 KB each, just under SL014's max_schema_chars."""
+    blocks = [_schema_block(5_300, i * 5_300) for i in range(max(1, size // 195_000))]
+    return b"# Spec\n\n" + b"".join(blocks)
 
 
 CASES: dict[str, Callable[[int], bytes]] = {
@@ -119,6 +128,7 @@ CASES: dict[str, Callable[[int], bytes]] = {
         b">" * (i % 50) + b" x\n" for i in range(n // 27)),
     "fenced code blocks": lambda n: _repeat(b"```json\n{\"a\": 1}\n```\n\n", n),
     "JSON Schema, many properties": _schema_with_properties,
+    "JSON Schemas under the size limit": _schemas_under_the_limit,
     "HTML comments": lambda n: _repeat(b"<!-- speclint-disable SL010 -->\nTBD\n", n),
     "wide table rows": lambda n: _repeat(b"|" + b" a |" * 200 + b"\n", n,
                                          b"# T\n\n|" + b" h |" * 200 + b"\n|" + b"---|" * 200

@@ -62,3 +62,26 @@ def test_schema_blocks_over_the_size_limit_are_not_checked_against_the_meta_sche
 
     assert sl014(small) == ["SL014"]
     assert sl014(large) == []  # still parsed as JSON (SL012), not meta-validated
+
+
+def test_a_file_has_its_schema_blocks_checked_up_to_a_total_size() -> None:
+    """Meta-validation costs about 7 s per MB: past max_schema_chars_per_file characters of
+    schemas in one file, later schema blocks are not checked (other JSON blocks do not count),
+    so many big schemas cannot make one file take minutes."""
+    from speclint.linter import Settings, lint_bytes
+    from speclint.ruleset import load_rules
+
+    rules = load_rules()
+    budget = next(r for r in rules if r.code == "SL014").params["max_schema_chars_per_file"]
+    pad = "x" * (budget // 2 - 200)
+    bad = ('{"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "banana",\n'
+           f'"description": "{pad}"}}')
+    payload = '{"id": "' + "y" * budget + '"}'  # not a schema: costs nothing, counts nothing
+
+    def sl014_lines(*blocks: str) -> list[int]:
+        text = "# Model\n\n" + "".join(f"```json\n{b}\n```\n\n" for b in blocks)
+        result = lint_bytes("m.md", text.encode(), Settings(rules=rules), Path("m.md"))
+        return [f.line for f in result.findings if f.code == "SL014"]
+
+    assert sl014_lines(payload, bad, bad) == [8, 13]  # two halves fit (a bad one: 2 lines)
+    assert sl014_lines(bad, bad, bad) == [4, 9]  # the third would go past the budget

@@ -416,6 +416,7 @@ def code_block_valid(rule: Any, run: Run) -> Iterator[Hit]:
     yaml_langs = set(params.get("yaml_languages", []))
     labelled = set(params.get("schema_languages", []))
     max_chars = params.get("max_schema_chars")
+    budget = params.get("max_schema_chars_per_file")  # what is left of it, as blocks are read
     for block in run.doc.blocks:
         if block.kind != "code":
             continue
@@ -427,8 +428,19 @@ def code_block_valid(rule: Any, run: Run) -> Iterator[Hit]:
         elif kind == "json-schema" and lang in json_langs | yaml_langs:
             if max_chars is not None and len(block.text) > max_chars:
                 continue  # checking a huge schema against the meta-schema takes minutes
+            if budget is not None and _may_be_schema(block.text, lang in labelled):
+                if len(block.text) > budget:
+                    continue  # the file's schemas have had their time (7 s per MB checked)
+                budget -= len(block.text)
             parser = "json" if lang in json_langs else "yaml"
             yield from _schema_errors(block.text, block.body_start, parser, lang in labelled)
+
+
+def _may_be_schema(text: str, labelled: bool) -> bool:
+    """Might this block be checked against a meta-schema? Decided from the text alone, so
+    that a remembered verdict uses up the file's budget as a fresh one does: a "$schema" key
+    holds "schema" unless escaped, and an escape holds a backslash."""
+    return labelled or "schema" in text or "\\" in text
 
 
 def _json_errors(text: str, first_line: int) -> Iterator[Hit]:
