@@ -426,9 +426,11 @@ def code_block_valid(rule: Any, run: Run) -> Iterator[Hit]:
         elif kind == "yaml" and lang in languages:
             yield from _yaml_errors(block.text, block.body_start)
         elif kind == "json-schema" and lang in json_langs | yaml_langs:
+            if not _may_be_schema(block.text, lang in labelled):
+                continue  # no "$schema" key: not a schema, nothing to parse
             if max_chars is not None and len(block.text) > max_chars:
                 continue  # checking a huge schema against the meta-schema takes minutes
-            if budget is not None and _may_be_schema(block.text, lang in labelled):
+            if budget is not None:
                 if len(block.text) > budget:
                     continue  # the file's schemas have had their time (7 s per MB checked)
                 budget -= len(block.text)
@@ -437,9 +439,10 @@ def code_block_valid(rule: Any, run: Run) -> Iterator[Hit]:
 
 
 def _may_be_schema(text: str, labelled: bool) -> bool:
-    """Might this block be checked against a meta-schema? Decided from the text alone, so
-    that a remembered verdict uses up the file's budget as a fresh one does: a "$schema" key
-    holds "schema" unless escaped, and an escape holds a backslash."""
+    """Might this block be a schema (labelled as one, or with a "$schema" key)? Decided from
+    the text alone, without parsing it, and so that a remembered verdict uses up the file's
+    budget as a fresh one does: in JSON or YAML a "$schema" key is written with "schema"
+    unless escaped, and an escape holds a backslash."""
     return labelled or "schema" in text or "\\" in text
 
 
