@@ -85,3 +85,19 @@ def test_a_file_has_its_schema_blocks_checked_up_to_a_total_size() -> None:
 
     assert sl014_lines(payload, bad, bad) == [8, 13]  # two halves fit (a bad one: 2 lines)
     assert sl014_lines(bad, bad, bad) == [4, 9]  # the third would go past the budget
+
+
+def test_a_schema_key_written_with_escapes_is_still_a_schema() -> None:
+    """Blocks that cannot hold a "$schema" key are not parsed for SL014; a key spelled with
+    escapes (no "schema" in the text) must still count."""
+    from speclint.linter import Settings, lint_bytes
+    from speclint.ruleset import load_rules
+
+    rules = load_rules()
+    uri = "https://json-sch\\u0065ma.org/draft/2020-12/sch\\u0065ma"
+    escaped = '{"\\u0024\\u0073\\u0063hema": "' + uri + '", "type": "banana"}'
+    assert "schema" not in escaped
+    for block in (f"```json\n{escaped}\n```", f'```yaml\n"\\x24\\x73chema": x\ntype: banana\n```'):
+        text = f"# Model\n\n{block}\n".encode()
+        result = lint_bytes("m.md", text, Settings(rules=rules), Path("m.md"))
+        assert [f.code for f in result.findings if f.code == "SL014"] == ["SL014"], block
