@@ -130,6 +130,12 @@ CASES: dict[str, Callable[[int], bytes]] = {
     "JSON Schema, many properties": _schema_with_properties,
     "JSON Schemas under the size limit": _schemas_under_the_limit,
     "HTML comments": lambda n: _repeat(b"<!-- speclint-disable SL010 -->\nTBD\n", n),
+    "nested lists, five levels": lambda n: _repeat(
+        b"- a\n  - b\n    - c\n      - d\n        - e\n", n),
+    "footnotes": lambda n: _numbered("Text[^{i}].\n\n[^{i}]: Note {i}.\n\n", n),
+    "YAML code blocks": lambda n: _numbered(
+        "```yaml\nkey{i}: [1, 2, {{a: b}}]\nother: {i}\n```\n\n", n),
+    "small tables": lambda n: _repeat(b"| Code | Meaning |\n|---|---|\n| E1 | x |\n\n", n),
     "wide table rows": lambda n: _repeat(b"|" + b" a |" * 200 + b"\n", n,
                                          b"# T\n\n|" + b" h |" * 200 + b"\n|" + b"---|" * 200
                                          + b"\n"),
