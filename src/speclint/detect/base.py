@@ -207,7 +207,7 @@ class Context:
     def _unit_candidates(self, patterns: tuple[Guarded, ...]) -> list[int] | None:
         """Indexes of the units where one of ``patterns`` may match, or None for all of them.
         A pattern without a fragment may still need some characters (or a digit) in every
-        match: a test in C per unit, which costs less than asking the pattern."""
+        match: a cheap test per unit (``in``), which costs less than asking the pattern."""
         unguarded = [p for p in patterns if not p.guarded]
         if not patterns or any(not p.needs_characters for p in unguarded):
             return None
