@@ -97,7 +97,7 @@ def test_a_schema_key_written_with_escapes_is_still_a_schema() -> None:
     uri = "https://json-sch\\u0065ma.org/draft/2020-12/sch\\u0065ma"
     escaped = '{"\\u0024\\u0073\\u0063hema": "' + uri + '", "type": "banana"}'
     assert "schema" not in escaped
-    for block in (f"```json\n{escaped}\n```", f'```yaml\n"\\x24\\x73chema": x\ntype: banana\n```'):
+    for block in (f"```json\n{escaped}\n```", '```yaml\n"\\x24\\x73chema": x\ntype: banana\n```'):
         text = f"# Model\n\n{block}\n".encode()
         result = lint_bytes("m.md", text, Settings(rules=rules), Path("m.md"))
         assert [f.code for f in result.findings if f.code == "SL014"] == ["SL014"], block

@@ -415,6 +415,7 @@ def code_block_valid(rule: Any, run: Run) -> Iterator[Hit]:
     json_langs = set(params.get("json_languages", ["json"]))
     yaml_langs = set(params.get("yaml_languages", []))
     labelled = set(params.get("schema_languages", []))
+    schema_langs = json_langs | yaml_langs
     max_chars = params.get("max_schema_chars")
     budget = params.get("max_schema_chars_per_file")  # what is left of it, as blocks are read
     for block in run.doc.blocks:
@@ -425,7 +426,7 @@ def code_block_valid(rule: Any, run: Run) -> Iterator[Hit]:
             yield from _json_errors(block.text, block.body_start)
         elif kind == "yaml" and lang in languages:
             yield from _yaml_errors(block.text, block.body_start)
-        elif kind == "json-schema" and lang in json_langs | yaml_langs:
+        elif kind == "json-schema" and lang in schema_langs:
             if not _may_be_schema(block.text, lang in labelled):
                 continue  # no "$schema" key: not a schema, nothing to parse
             if max_chars is not None and len(block.text) > max_chars:
