@@ -421,13 +421,14 @@ def code_block_valid(rule: Any, run: Run) -> Iterator[Hit]:
     for block in run.doc.blocks:
         if block.kind != "code":
             continue
-        lang = block.info.split()[0].lower() if block.info.strip() else ""
+        lang = block.language
         if kind == "json" and lang in languages:
             yield from _json_errors(block.text, block.body_start)
         elif kind == "yaml" and lang in languages:
             yield from _yaml_errors(block.text, block.body_start)
         elif kind == "json-schema" and lang in schema_langs:
-            if not _may_be_schema(block.text, lang in labelled):
+            schema_label = lang in labelled
+            if not _may_be_schema(block.text, schema_label):
                 continue  # no "$schema" key: not a schema, nothing to parse
             if max_chars is not None and len(block.text) > max_chars:
                 continue  # checking a huge schema against the meta-schema takes minutes
@@ -436,7 +437,7 @@ def code_block_valid(rule: Any, run: Run) -> Iterator[Hit]:
                     continue  # the file's schemas have had their time (7 s per MB checked)
                 budget -= len(block.text)
             parser = "json" if lang in json_langs else "yaml"
-            yield from _schema_errors(block.text, block.body_start, parser, lang in labelled)
+            yield from _schema_errors(block.text, block.body_start, parser, schema_label)
 
 
 def _may_be_schema(text: str, labelled: bool) -> bool:

@@ -73,6 +73,11 @@ class Block:
         """File line of a code block's first body line."""
         return self.start + 1 if self.fenced else self.start
 
+    @property
+    def language(self) -> str:
+        """A code block's language: the first word of its info string, lower case."""
+        return self.info.split()[0].lower() if self.info.strip() else ""
+
 
 @dataclass(slots=True)
 class ListInfo:

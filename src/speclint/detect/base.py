@@ -394,15 +394,12 @@ class BitIndex:
         self.unknown: list[int] = []  # texts RE2 could not scan (mask -1): always candidates
         self.size = 0
         for index, mask in enumerate(masks):
-            self.size += 1
+            self.size = index + 1
             if mask < 0:
                 self.unknown.append(index)
                 continue
-            mask &= ~1  # bit 0 is the empty fragment, in every text
-            while mask:
-                bit = mask & -mask
+            for bit in _bits(mask & ~1):  # bit 0 is the empty fragment, in every text
                 self.by_bit.setdefault(bit, []).append(index)
-                mask ^= bit
 
     def holding(self, needs: tuple[int, ...]) -> list[int]:
         """Indexes, in order, of the texts holding every fragment of one of ``needs``."""
@@ -420,6 +417,7 @@ class BitIndex:
 
 
 def _bits(mask: int) -> Iterator[int]:
+    """The single bits set in ``mask``, lowest first."""
     while mask:
         bit = mask & -mask
         yield bit

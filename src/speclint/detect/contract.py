@@ -9,10 +9,6 @@ from speclint.document import Block
 from speclint.models import Evidence
 
 
-def _lang(block: Block) -> str:
-    return block.info.split()[0].lower() if block.info.strip() else ""
-
-
 def _first_line(block: Block, match: re.Match[str] | None) -> int:
     if match is None:
         return block.body_start
@@ -45,7 +41,7 @@ def _find_payload_blocks(ctx: Context) -> list[Evidence]:
     languages: dict[str, tuple[bool, bool]] = {}  # info word -> (JSON, YAML), asked once each
     found = []
     for block, _ in ctx.code_blocks:
-        lang = _lang(block)
+        lang = block.language
         kinds = languages.get(lang)
         if kinds is None:
             kinds = languages[lang] = (bool(json_info.match(lang)), bool(yaml_info.match(lang)))
