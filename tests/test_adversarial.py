@@ -298,7 +298,58 @@ def test_ten_megabyte_realistic_file_just_under_the_limit(tmp_path: Path) -> Non
     data = _realistic(MAX_FILE_BYTES)
     (tmp_path / "big.md").write_bytes(data)
     results = assert_sane(run_check(["big.md"], cwd=tmp_path, timeout=60), {"big.md": data})
-    assert "SL003" not in codes(results["big.md"])
+    assert not {"SL003", "SL009"} & set(codes(results["big.md"]))
+    assert results["big.md"]["elements"]["api-contract"]["state"] == "present"
+
+
+# blocks as the parser counts them (speclint.parse.parse_blocks), each count worked out by hand
+BLOCK_COUNTS = [
+    ("## A\n## B\n", 3),  # the document, two headings
+    ("## A\n\n\n## B\n", 3),  # blank lines are not blocks
+    ("p1\n\np2\nmore\n", 3),  # the document, two paragraphs
+    ("| a |\n|---|\n| 1 |\n| 2 |\n", 4),  # the document, the table, two rows
+    ("- a\n- b\n", 6),  # the document, the list, each item's content and its paragraph
+    ("> q\n> r\n", 4),  # the document, the quote, its content, one paragraph
+    ("    code\n\npara\n", 3),  # the document, indented code, a paragraph
+]
+
+
+@pytest.mark.parametrize(("text", "blocks"), BLOCK_COUNTS)
+def test_max_blocks_stops_the_parser_past_the_limit(text: str, blocks: int) -> None:
+    from speclint.parse import TooManyBlocks, parse_blocks
+
+    assert parse_blocks(text, 1, blocks)
+    assert parse_blocks(text, 1, 0)  # no limit
+    with pytest.raises(TooManyBlocks):
+        parse_blocks(text, 1, blocks - 1)
+
+
+def test_file_over_max_blocks_is_sl009_and_the_others_are_linted(tmp_path: Path) -> None:
+    many = b"".join(b"## Step %d\n" % i for i in range(200))  # 201 blocks; good.md has 70
+    good = (EXAMPLES / "refunds-api.md").read_bytes()
+    (tmp_path / "many.md").write_bytes(many)
+    (tmp_path / "good.md").write_bytes(good)
+    (tmp_path / ".speclint.yaml").write_text("max_blocks: 200\n", "utf-8")
+    done = run_check(["many.md", "good.md"], cwd=tmp_path)
+    results = assert_sane(done, {"many.md": many, "good.md": good})
+    assert codes(results["many.md"]) == ["SL009"]
+    finding = results["many.md"]["findings"][0]
+    assert finding["severity"] == "error" and finding["line"] == 1
+    assert "raise max_blocks" in finding["message"] and "(more than 200 blocks)" in \
+        finding["message"]
+    assert "SL009" not in codes(results["good.md"])
+    assert results["good.md"]["elements"]["api-contract"]["state"] == "present"
+
+
+def test_max_blocks_zero_means_no_limit(tmp_path: Path) -> None:
+    many = b"".join(b"## Step %d\n\nText.\n\n" % i for i in range(300))
+    (tmp_path / "many.md").write_bytes(many)
+    (tmp_path / ".speclint.yaml").write_text("max_blocks: 0\n", "utf-8")
+    results = assert_sane(run_check(["many.md"], cwd=tmp_path), {"many.md": many})
+    assert "SL009" not in codes(results["many.md"])
+    (tmp_path / ".speclint.yaml").write_text("max_blocks: 100\n", "utf-8")
+    results = assert_sane(run_check(["many.md"], cwd=tmp_path), {"many.md": many})
+    assert codes(results["many.md"]) == ["SL009"]
 
 
 # Inputs that once took quadratic time (each named after the code that was slow); they must

@@ -23,6 +23,8 @@ from speclint.errors import UsageError
 CONFIG_NAMES = (".speclint.yaml", ".speclint.yml")
 DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024
 DEFAULT_MAX_FINDINGS_PER_RULE = 1000
+# about 100 times the blocks of the biggest real spec in the corpus (docs/security.md)
+DEFAULT_MAX_BLOCKS = 200_000
 
 
 @dataclass
@@ -42,6 +44,7 @@ class Config:
     require_suppression_reason: bool = False
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
     max_findings_per_rule: int = DEFAULT_MAX_FINDINGS_PER_RULE
+    max_blocks: int = DEFAULT_MAX_BLOCKS
     text: str | None = None  # the file's text, to find the line of a key later
 
     def relative(self, path: Path) -> str:

@@ -292,9 +292,9 @@ def _inline_comments(source: Source, blocks: list[Block]) -> list[tuple[int, int
     return found
 
 
-def build_document(path: str, source: Source) -> Document:
-    """Parse the body of ``source`` into a Document."""
-    tokens = parse_blocks(source.body, source.body_start)
+def build_document(path: str, source: Source, max_blocks: int = 0) -> Document:
+    """Parse the body of ``source`` into a Document (``max_blocks``: see parse_blocks)."""
+    tokens = parse_blocks(source.body, source.body_start, max_blocks)
     flat = _Flattener()
     flat.walk(tokens)
     last_line = max(1, len(source.lines) - (1 if source.lines[-1:] == [""] else 0))

@@ -11,13 +11,13 @@ from pathlib import Path
 
 from speclint import prefilter, suppress
 from speclint.checks import CHECKS, Hit, Run
-from speclint.config import DEFAULT_MAX_FINDINGS_PER_RULE, glob_match
+from speclint.config import DEFAULT_MAX_BLOCKS, DEFAULT_MAX_FINDINGS_PER_RULE, glob_match
 from speclint.detect import detect
 from speclint.detect.base import Context
 from speclint.document import build_document
 from speclint.errors import UsageError
 from speclint.models import ELEMENTS, SEVERITY_RANK, ElementReport, FileResult, Finding
-from speclint.parse import TooDeep
+from speclint.parse import TooDeep, TooManyBlocks
 from speclint.ruleset import Profile, Rule, load_profile, resolve_selector
 from speclint.source import Source, load_source
 from speclint.vocab import Vocabulary, load_vocabulary
@@ -40,6 +40,7 @@ class Settings:
     require_suppression_reason: bool = False
     max_file_bytes: int = 10 * 1024 * 1024
     max_findings_per_rule: int = DEFAULT_MAX_FINDINGS_PER_RULE  # 0: no limit
+    max_blocks: int = DEFAULT_MAX_BLOCKS  # 0: no limit
     debug: bool = False
 
     @property
@@ -143,7 +144,7 @@ def lint_source(display: str, source: Source, settings: Settings, path: Path,
     status, profile_name, rule_settings = _pick(source, settings, path)
     profile = load_profile(profile_name)
     vocab: Vocabulary = load_vocabulary()
-    doc = build_document(display, source)
+    doc = build_document(display, source, settings.max_blocks)
     ctx, reports, issues = detect(doc, vocab)
     run = Run(doc, ctx, reports, issues, status, {**_file_problems(source), **(extra or {})},
               profile.elements)
@@ -272,6 +273,9 @@ def lint_bytes(display: str, data: bytes, settings: Settings, path: Path) -> Fil
         raise
     except TooDeep:
         return problem_result(display, "too-deep", settings)
+    except TooManyBlocks:
+        return problem_result(display, "too-many-blocks", settings,
+                              f"more than {settings.max_blocks} blocks")
     except Exception as exc:  # noqa: BLE001 - isolation: one file must not stop the run
         detail = f"{type(exc).__name__}: {exc}"
         if settings.debug:

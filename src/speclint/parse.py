@@ -22,6 +22,11 @@ spaces as indented code), an ATX heading ends a block quote's lazy lines, and si
 back in line order. Footnote definitions, which mistune keeps only as text, become
 ``footnote_item`` tokens in place, their body parsed like a block quote's.
 
+The parse is bounded (``max_blocks``): every paragraph, every other block rule that matches
+except blank lines, every container's content and every table row spends one block of a
+``BlockBudget`` shared by the document's states; past it, TooManyBlocks (SL009), before the
+rest of the text is parsed.
+
 Two costs of mistune 3.4 are cut, with the same results: the pattern that ends a list item is
 built once per indent (mistune builds and looks it up again for every item), and the offsets
 where blank lines start, which mistune works out for a link reference definition with a slow
@@ -51,6 +56,7 @@ _INDENT_CHARS = (" ", "\t")
 # block rules that always add one token for the line where they match
 _ONE_LINE_RULES = frozenset(["blank_line", "atx_heading"])
 _LIST_MARKER = re.compile(r"[ \t]*(?:[*+-]|\d{1,9}[.)])([^\n]*)")
+_TABLE_RULES = frozenset(["table", "nptable"])  # the table plugin's block rules
 _QUOTE_LAZY_BREAKS = ["blank_line", "thematic_break", "fenced_code", "list", "block_html"]
 # a line of only spaces and tabs, from the newline before it (faster than ^...$ with re.M)
 _WHITESPACE_LINE = re.compile(r"\n[ \t]+(?=\n)")
@@ -74,11 +80,26 @@ class _Frame:
         self.cut: int | None = None  # offset of a block that cut this container short
 
 
+class BlockBudget:
+    """How many more blocks one parse may make (shared by a document's states)."""
+
+    __slots__ = ("left",)
+
+    def __init__(self, blocks: int) -> None:
+        self.left = blocks
+
+    def spend(self, blocks: int = 1) -> None:
+        self.left -= blocks
+        if self.left < 0:
+            raise TooManyBlocks
+
+
 class LineState(BlockState):
     """A block state that knows the file line of its first source line."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
+        self.budget: BlockBudget = parent.budget if parent is not None else _NO_LIMIT
         self.line0 = 1
         self._pos = 0  # line_at's bookmark: an offset and the newlines before it
         self._count = 0
@@ -140,6 +161,7 @@ class LineState(BlockState):
             token.setdefault("_start", start)
             token["_end"] = max(end, token.get("_end", end))
         else:
+            self.budget.spend()
             tokens.append({"type": "paragraph", "text": text, "_start": start, "_end": end})
 
     def append_paragraph(self) -> int | None:
@@ -198,6 +220,10 @@ class LineBlockParser(mistune.BlockParser):
         # the pattern that ends a list item, by the item's indent (see _list_break_sc)
         self.list_break_sc: dict[int, re.Pattern[str]] = {}
 
+    def parse(self, state: LineState, rules: list[str] | None = None) -> None:  # type: ignore[override]
+        state.budget.spend()  # the document, or one container's content (a list item...)
+        super().parse(state, rules)
+
     def parse_ref_link(self, m: re.Match[str], state: BlockState) -> int | None:
         _cache_blank_starts(state, self.BLANK_LINE)
         return super().parse_ref_link(m, state)
@@ -208,6 +234,8 @@ class LineBlockParser(mistune.BlockParser):
         start = m.start()
         tokens = state.tokens
         frames = state._frames
+        if rule != "blank_line":
+            state.budget.spend()
         if rule in _ONE_LINE_RULES:
             # the commonest rules: one new token, on the line where the match starts
             end_pos = self._methods[rule](m, state)
@@ -234,6 +262,8 @@ class LineBlockParser(mistune.BlockParser):
             end_pos = self._parse_def_list(m, state)
         else:
             end_pos = self._methods[rule](m, state)
+            if end_pos and rule in _TABLE_RULES:
+                state.budget.spend(_table_rows(tokens[-1]))
         if end_pos and frames and frames[-1].cut is None:
             # parsed while an enclosing container was collecting its lines: it cuts it short
             frames[-1].cut = start
@@ -268,6 +298,7 @@ class LineBlockParser(mistune.BlockParser):
 
         def new_state() -> LineState:
             child = LineState()
+            child.budget = state.budget
             child.line0 = queue.pop(0) if queue else state.line0
             return child
 
@@ -287,6 +318,7 @@ class LineBlockParser(mistune.BlockParser):
         before = len(state.tokens)
         end_pos = super()._parse_indent_code_fast(state)
         if end_pos is not None:
+            state.budget.spend()
             _stamp(state, before, start, end_pos, None)
         return end_pos
 
@@ -385,6 +417,14 @@ def _dedent(line: str, indent: int) -> str:
     return line[min(width, indent):]
 
 
+def _table_rows(token: Token) -> int:
+    """Body rows of a table token (another token: none)."""
+    if token.get("type") != "table":
+        return 0
+    return sum(len(part.get("children", ())) for part in token.get("children", ())
+               if part.get("type") == "table_body")
+
+
 def _stamp_table_rows(table_token: Token) -> None:
     """Header on the table's first line, body row i on ``start + 2 + i``."""
     start = table_token["_start"]
@@ -413,12 +453,23 @@ class TooDeep(Exception):
     """mistune needs more nested calls for this text than speclint gives it."""
 
 
+class TooManyBlocks(Exception):
+    """The text holds more blocks than ``parse_blocks`` was allowed to parse."""
+
+
+_NO_LIMIT = BlockBudget(sys.maxsize)  # a state parsed outside parse_blocks
+
+
 DEEP_RECURSION_LIMIT = 40_000  # Python frames: about 5,000 list and quote lines in turn
 DEEP_STACK_BYTES = 512 << 20
 
 
-def parse_blocks(body: str, first_line: int) -> list[Token]:
+def parse_blocks(body: str, first_line: int, max_blocks: int = 0) -> list[Token]:
     """Block tokens of ``body`` (LF text) whose first line is file line ``first_line``.
+
+    ``max_blocks`` (0: no limit) bounds the parser's work: past that many blocks (each
+    paragraph, each other block rule that matches but blank lines, each container's content,
+    each table row), TooManyBlocks, before the rest of the text is parsed.
 
     mistune parses a block that interrupts a list or a quote inside the call that collects
     that container, so ``- a`` / ``> b`` lines in turn nest one call per line. A text that
@@ -426,12 +477,12 @@ def parse_blocks(body: str, first_line: int) -> list[Token]:
     with a stack to match; past that, TooDeep.
     """
     try:
-        return _parse_blocks(body, first_line)
+        return _parse_blocks(body, first_line, max_blocks)
     except RecursionError:
-        return _parse_deeply(body, first_line)
+        return _parse_deeply(body, first_line, max_blocks)
 
 
-def _parse_deeply(body: str, first_line: int) -> list[Token]:
+def _parse_deeply(body: str, first_line: int, max_blocks: int) -> list[Token]:
     found: list[list[Token]] = []
     failed: list[BaseException] = []
 
@@ -439,7 +490,7 @@ def _parse_deeply(body: str, first_line: int) -> list[Token]:
         limit = sys.getrecursionlimit()
         sys.setrecursionlimit(max(limit, DEEP_RECURSION_LIMIT))
         try:
-            found.append(_parse_blocks(body, first_line))
+            found.append(_parse_blocks(body, first_line, max_blocks))
         except RecursionError:
             pass
         except BaseException as exc:  # noqa: BLE001 - raised again in the caller's thread
@@ -461,11 +512,12 @@ def _parse_deeply(body: str, first_line: int) -> list[Token]:
     return found[0]
 
 
-def _parse_blocks(body: str, first_line: int) -> list[Token]:
+def _parse_blocks(body: str, first_line: int, max_blocks: int) -> list[Token]:
     global _MARKDOWN
     if _MARKDOWN is None:
         _MARKDOWN = build_markdown()
     state = LineState()
+    state.budget = BlockBudget(max_blocks or sys.maxsize)
     state.line0 = first_line
     if not body.endswith("\n"):
         body += "\n"
