@@ -12,6 +12,8 @@ from pathlib import Path
 
 import mistune
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from mistune import list_parser
 from mistune.core import BlockState
 
@@ -830,3 +832,37 @@ if __name__ == "__main__":  # python tests/test_spans.py FILE... : agreement rep
         for problem in outcome.problems:
             print(f"{name}: {problem}")
     print(dict(totals))
+
+
+# ------------------------------------------------------------------ the line-start scanner
+
+SCANNER_PARSER = parse.build_markdown().block
+SCANNER_RULES = [None, SCANNER_PARSER.block_quote_rules, SCANNER_PARSER.list_rules,
+                 ["blank_line", "indent_code", "fenced_code"], ["thematic_break", "list"]]
+BLOCKISH = "#>-*+=_`~|:[]^<!/ \t\n\n\n09.)aZ"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=BLOCKISH, max_size=120), st.data())
+def test_line_start_scanner_finds_what_search_finds(text: str, data: st.DataObject) -> None:
+    """LineStartScanner.search tries line starts only; it must find the match that the
+    pattern's own search finds, from any position (a line start, inside a line, outside)."""
+    line_starts = [0] + [i + 1 for i, char in enumerate(text) if char == "\n"]
+    pos = data.draw(st.one_of(st.sampled_from(line_starts), st.integers(-2, len(text) + 2)))
+    for rules in SCANNER_RULES:
+        scanner = SCANNER_PARSER.compile_sc(rules)
+        expected = scanner.compiled.search(text, pos)
+        found = scanner.search(text, pos)
+        assert (found is None) == (expected is None), (rules, text, pos)
+        if found is not None and expected is not None:
+            assert (found.span(), found.lastgroup) == (expected.span(), expected.lastgroup)
+
+
+def test_line_start_scanner_skips_long_lines() -> None:
+    """A long line that opens like a block (nested emphasis) is one ``find``, not a try at
+    every character: the match after it is found, and a text without one gives None."""
+    scanner = SCANNER_PARSER.compile_sc(None)
+    text = "*" * 50_000 + "x\n# Next\n"
+    found = scanner.search(text, 0)
+    assert found is not None and found.start() == 50_002 and found.lastgroup == "atx_heading"
+    assert scanner.search("*" * 50_000 + "x", 0) is None
