@@ -309,7 +309,8 @@ BLOCK_COUNTS = [
     ("p1\n\np2\nmore\n", 3),  # the document, two paragraphs
     ("| a |\n|---|\n| 1 |\n| 2 |\n", 4),  # the document, the table, two rows
     ("- a\n- b\n", 6),  # the document, the list, each item's content and its paragraph
-    ("> q\n> r\n", 4),  # the document, the quote, its content, one paragraph
+    ("> q\n> r\n", 6),  # the document, the quote, its two lines, its content, a paragraph
+    ("> > q\n", 8),  # the document; each quote, its line, its content; the paragraph
     ("    code\n\npara\n", 3),  # the document, indented code, a paragraph
 ]
 

@@ -866,3 +866,24 @@ def test_line_start_scanner_skips_long_lines() -> None:
     found = scanner.search(text, 0)
     assert found is not None and found.start() == 50_002 and found.lastgroup == "atx_heading"
     assert scanner.search("*" * 50_000 + "x", 0) is None
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="*-_ \t\nx=", max_size=40))
+def test_possessive_thematic_break_matches_the_same_lines(text: str) -> None:
+    """speclint's thematic break gives no repetition back (mistune's backtracks through a
+    line of millions of "*"); it must match exactly where mistune's matches."""
+    ours = re.compile(parse._THEMATIC_BREAK_POSSESSIVE, re.M)
+    theirs = re.compile(parse._THEMATIC_BREAK, re.M)
+    for pos in range(len(text) + 1):
+        expected, found = theirs.match(text, pos), ours.match(text, pos)
+        assert (expected and expected.span()) == (found and found.span()), (text, pos)
+
+
+def test_the_possessive_thematic_break_replaces_mistunes() -> None:
+    """The pattern replaced is mistune 3.4's own (a new mistune that changed it would keep
+    its own, and this test says so)."""
+    assert mistune.BlockParser.SPECIFICATION["thematic_break"] == parse._THEMATIC_BREAK
+    assert SCANNER_PARSER.specification["thematic_break"] == parse._THEMATIC_BREAK_POSSESSIVE
+    line = "*" * 200_000 + "x\n"
+    assert SCANNER_PARSER.compile_sc(None).match(line) is None

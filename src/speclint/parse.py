@@ -23,9 +23,10 @@ back in line order. Footnote definitions, which mistune keeps only as text, beco
 ``footnote_item`` tokens in place, their body parsed like a block quote's.
 
 The parse is bounded (``max_blocks``): every paragraph, every other block rule that matches
-except blank lines, every container's content and every table row spends one block of a
-``BlockBudget`` shared by the document's states; past it, TooManyBlocks (SL009), before the
-rest of the text is parsed.
+except blank lines, every container's content, every table row and every line of a block
+quote (once for each level it is nested in: mistune copies it each time) spends one block of
+a ``BlockBudget`` shared by the document's states; past it, TooManyBlocks (SL009), before
+the rest of the text is parsed.
 
 Two costs of mistune 3.4 are cut, with the same results: the pattern that ends a list item is
 built once per indent (mistune builds and looks it up again for every item), and the offsets
@@ -57,6 +58,12 @@ _INDENT_CHARS = (" ", "\t")
 _ONE_LINE_RULES = frozenset(["blank_line", "atx_heading"])
 _LIST_MARKER = re.compile(r"[ \t]*(?:[*+-]|\d{1,9}[.)])([^\n]*)")
 _TABLE_RULES = frozenset(["table", "nptable"])  # the table plugin's block rules
+# mistune 3.4's thematic break. On a line of 5 million "*" and an "x" (nested emphasis) it
+# backtracks through every repetition, keeping each one (5 s, 2.5 GB). Giving none back
+# matches the same lines: a position inside the run is followed by "*", "-", "_", a space or
+# a tab, never by the end of the line that "$" asks for.
+_THEMATIC_BREAK = r"^ {0,3}((?:-[ \t]*){3,}|(?:_[ \t]*){3,}|(?:\*[ \t]*){3,})$"
+_THEMATIC_BREAK_POSSESSIVE = _THEMATIC_BREAK.replace("{3,}", "{3,}+")
 _QUOTE_LAZY_BREAKS = ["blank_line", "thematic_break", "fenced_code", "list", "block_html"]
 # a line of only spaces and tabs, from the newline before it (faster than ^...$ with re.M)
 _WHITESPACE_LINE = re.compile(r"\n[ \t]+(?=\n)")
@@ -251,10 +258,19 @@ class LineBlockParser(mistune.BlockParser):
         # the pattern that ends a list item, by the item's indent (see _list_break_sc)
         self.list_break_sc: dict[int, re.Pattern[str]] = {}
         self.scanners: dict[int, LineStartScanner] = {}  # see compile_sc
+        if self.specification.get("thematic_break") == _THEMATIC_BREAK:
+            self.specification["thematic_break"] = _THEMATIC_BREAK_POSSESSIVE
 
     def parse(self, state: LineState, rules: list[str] | None = None) -> None:  # type: ignore[override]
         state.budget.spend()  # the document, or one container's content (a list item...)
         super().parse(state, rules)
+
+    def extract_block_quote(self, m: re.Match[str], state: LineState) -> Any:  # type: ignore[override]
+        """mistune copies a quote's lines once for each level it is nested in (up to 20):
+        each line copied spends a block, so deep quotes cannot multiply the work unbounded."""
+        text, end_pos, lazy_line_starts = super().extract_block_quote(m, state)
+        state.budget.spend(text.count("\n"))
+        return text, end_pos, lazy_line_starts
 
     def parse_ref_link(self, m: re.Match[str], state: BlockState) -> int | None:
         _cache_blank_starts(state, self.BLANK_LINE)
@@ -505,7 +521,8 @@ def parse_blocks(body: str, first_line: int, max_blocks: int = 0) -> list[Token]
 
     ``max_blocks`` (0: no limit) bounds the parser's work: past that many blocks (each
     paragraph, each other block rule that matches but blank lines, each container's content,
-    each table row), TooManyBlocks, before the rest of the text is parsed.
+    each table row, each line of a block quote at each level), TooManyBlocks, before the
+    rest of the text is parsed.
 
     mistune parses a block that interrupts a list or a quote inside the call that collects
     that container, so ``- a`` / ``> b`` lines in turn nest one call per line. A text that
