@@ -101,3 +101,25 @@ def test_a_schema_key_written_with_escapes_is_still_a_schema() -> None:
         text = f"# Model\n\n{block}\n".encode()
         result = lint_bytes("m.md", text, Settings(rules=rules), Path("m.md"))
         assert [f.code for f in result.findings if f.code == "SL014"] == ["SL014"], block
+
+
+def test_a_file_has_its_yaml_blocks_checked_up_to_a_total_size() -> None:
+    """Parsing YAML costs 30-40 us a block: past max_yaml_chars_per_file characters of YAML
+    in one file, later YAML blocks are not parsed (JSON blocks do not count)."""
+    from speclint.linter import Settings, lint_bytes
+    from speclint.ruleset import load_rules
+
+    rules = load_rules()
+    budget = next(r for r in rules if r.code == "SL013").params["max_yaml_chars_per_file"]
+    bad = f"pad: {'x' * (budget // 2 - 20)}\na: [\n"  # an unclosed "[": SL013 on its line
+    payload = '```json\n{"id": "' + "y" * budget + '"}\n```\n\n'  # JSON: counts nothing
+
+    def sl013_lines(*blocks: str) -> list[int]:
+        text = "# Config\n\n" + "".join(b if b.startswith("```json") else f"```yaml\n{b}```\n\n"
+                                        for b in blocks)
+        result = lint_bytes("c.md", text.encode(), Settings(rules=rules), Path("c.md"))
+        return [f.line for f in result.findings if f.code == "SL013"]
+
+    # each YAML block: fence, pad, "a: [", fence, blank line; the payload takes lines 3-6
+    assert sl013_lines(payload, bad, bad) == [9, 14]  # two halves fit
+    assert sl013_lines(bad, bad, bad) == [5, 10]  # the third would go past the budget

@@ -418,6 +418,7 @@ def code_block_valid(rule: Any, run: Run) -> Iterator[Hit]:
     schema_langs = json_langs | yaml_langs
     max_chars = params.get("max_schema_chars")
     budget = params.get("max_schema_chars_per_file")  # what is left of it, as blocks are read
+    yaml_budget = params.get("max_yaml_chars_per_file")  # likewise
     for block in run.doc.blocks:
         if block.kind != "code":
             continue
@@ -425,6 +426,10 @@ def code_block_valid(rule: Any, run: Run) -> Iterator[Hit]:
         if kind == "json" and lang in languages:
             yield from _json_errors(block.text, block.body_start)
         elif kind == "yaml" and lang in languages:
+            if yaml_budget is not None:
+                if len(block.text) > yaml_budget:
+                    continue  # the file's YAML has had its time (a block costs 30-40 us)
+                yaml_budget -= len(block.text)
             yield from _yaml_errors(block.text, block.body_start)
         elif kind == "json-schema" and lang in schema_langs:
             schema_label = lang in labelled
