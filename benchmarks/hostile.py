@@ -8,7 +8,9 @@ gives wall and CPU seconds, the peak resident memory, and the time scaled to 10 
 is against 10 s per 10 MB. For scale, the last column is mistune's own block parse of the same
 text (speclint's plugins, no inline parsing, no line spans; in a separate process), the least
 any linter built on mistune has to spend: where it is over the budget by itself, the verdict
-says so.
+says so. An input is cut to the size asked for (at most ``max_file_bytes`` at 10 MB), and the
+verdict says when the file was not linted at all (SL003 too large, SL007 too deep, SL009 more
+than ``max_blocks`` blocks): the time is then the parse up to the limit.
 """
 
 from __future__ import annotations
