@@ -509,7 +509,16 @@ class TooManyBlocks(Exception):
     """The text holds more blocks than ``parse_blocks`` was allowed to parse."""
 
 
-_NO_LIMIT = BlockBudget(sys.maxsize)  # a state parsed outside parse_blocks
+class _NoLimit(BlockBudget):
+    """The budget of a parse without a limit (and of states parsed outside parse_blocks)."""
+
+    __slots__ = ()
+
+    def spend(self, blocks: int = 1) -> None:
+        pass
+
+
+_NO_LIMIT = _NoLimit(0)
 
 
 DEEP_RECURSION_LIMIT = 40_000  # Python frames: about 5,000 list and quote lines in turn
@@ -570,7 +579,7 @@ def _parse_blocks(body: str, first_line: int, max_blocks: int) -> list[Token]:
     if _MARKDOWN is None:
         _MARKDOWN = build_markdown()
     state = LineState()
-    state.budget = BlockBudget(max_blocks or sys.maxsize)
+    state.budget = BlockBudget(max_blocks) if max_blocks else _NO_LIMIT
     state.line0 = first_line
     if not body.endswith("\n"):
         body += "\n"
