@@ -145,8 +145,8 @@ def test_garbage_collector_is_back_after_each_file(tmp_path: Path,
     sections: set[int] = set()  # ids: a Section (slots) takes no weak reference
     real_build = document.build_document
 
-    def watched(path: str, source: Any) -> Any:
-        doc = real_build(path, source)
+    def watched(path: str, source: Any, max_blocks: int = 0) -> Any:
+        doc = real_build(path, source, max_blocks)
         sections.update(id(section) for section in doc.all_sections)
         return doc
 
