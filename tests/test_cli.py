@@ -472,3 +472,19 @@ def test_the_finding_cap_never_turns_a_failing_gate_green(tmp_path: Path) -> Non
     assert done.returncode == 1, done.stdout
     findings = json.loads(done.stdout)["files"][0]["findings"]
     assert [(f["code"], f["severity"], f["line"]) for f in findings] == [("SL008", "error", 12)]
+
+
+def test_max_blocks_is_part_of_the_cache_key(tmp_path: Path) -> None:
+    """A result cached under one max_blocks is not served under another: lowered below the
+    file's 61 blocks (the document and 60 headings), the file is SL009; raised, linted."""
+    (tmp_path / "spec.md").write_text("".join(f"## Step {i}\n" for i in range(60)), "utf-8")
+
+    def codes(limit: int) -> set[str]:
+        (tmp_path / ".speclint.yaml").write_text(f"max_blocks: {limit}\n", "utf-8")
+        done = speclint("check", "--format", "json", "spec.md", cwd=tmp_path)
+        return {f["code"] for f in json.loads(done.stdout)["files"][0]["findings"]}
+
+    assert "SL009" not in codes(61)
+    assert codes(60) == {"SL009"}
+    assert "SL009" not in codes(61)
+    assert (tmp_path / ".speclint_cache").is_dir()

@@ -417,8 +417,9 @@ def code_block_valid(rule: Any, run: Run) -> Iterator[Hit]:
     labelled = set(params.get("schema_languages", []))
     schema_langs = json_langs | yaml_langs
     max_chars = params.get("max_schema_chars")
-    budget = params.get("max_schema_chars_per_file")  # what is left of it, as blocks are read
-    yaml_budget = params.get("max_yaml_chars_per_file")  # likewise
+    # a file's share of the slow checks: meta-validation (7 s per MB), YAML (30-40 us a block)
+    schema_chars = _Allowance(params.get("max_schema_chars_per_file"))
+    yaml_chars = _Allowance(params.get("max_yaml_chars_per_file"))
     for block in run.doc.blocks:
         if block.kind != "code":
             continue
@@ -426,23 +427,34 @@ def code_block_valid(rule: Any, run: Run) -> Iterator[Hit]:
         if kind == "json" and lang in languages:
             yield from _json_errors(block.text, block.body_start)
         elif kind == "yaml" and lang in languages:
-            if yaml_budget is not None:
-                if len(block.text) > yaml_budget:
-                    continue  # the file's YAML has had its time (a block costs 30-40 us)
-                yaml_budget -= len(block.text)
-            yield from _yaml_errors(block.text, block.body_start)
+            if yaml_chars.take(len(block.text)):
+                yield from _yaml_errors(block.text, block.body_start)
         elif kind == "json-schema" and lang in schema_langs:
             schema_label = lang in labelled
             if not _may_be_schema(block.text, schema_label):
                 continue  # no "$schema" key: not a schema, nothing to parse
             if max_chars is not None and len(block.text) > max_chars:
                 continue  # checking a huge schema against the meta-schema takes minutes
-            if budget is not None:
-                if len(block.text) > budget:
-                    continue  # the file's schemas have had their time (7 s per MB checked)
-                budget -= len(block.text)
+            if not schema_chars.take(len(block.text)):
+                continue  # the file's schemas have had their time
             parser = "json" if lang in json_langs else "yaml"
             yield from _schema_errors(block.text, block.body_start, parser, schema_label)
+
+
+class _Allowance:
+    """Characters a file may still have checked by one slow check (None: no limit)."""
+
+    def __init__(self, chars: int | None) -> None:
+        self.left = chars
+
+    def take(self, chars: int) -> bool:
+        """Use up ``chars`` of it if that many are left (else check nothing: False)."""
+        if self.left is None:
+            return True
+        if chars > self.left:
+            return False
+        self.left -= chars
+        return True
 
 
 def _may_be_schema(text: str, labelled: bool) -> bool:
