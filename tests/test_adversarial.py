@@ -342,6 +342,18 @@ def test_file_over_max_blocks_is_sl009_and_the_others_are_linted(tmp_path: Path)
     assert results["good.md"]["elements"]["api-contract"]["state"] == "present"
 
 
+@pytest.mark.parametrize("name", ["headings", "nested-quote-lines"])
+def test_default_max_blocks_stops_files_of_tiny_blocks(tmp_path: Path, name: str) -> None:
+    """With the default limit (200,000): 250,000 headings, and quotes nested up to 49 deep on
+    every line (mistune copies each line once per level: about 25 times), are SL009."""
+    data = {"headings": lambda: b"".join(b"## H%d\n" % i for i in range(250_000)),
+            "nested-quote-lines": lambda: b"# T\n\n" + b"".join(
+                b">" * (i % 50) + b" x\n" for i in range(12_000))}[name]()
+    (tmp_path / "tiny.md").write_bytes(data)
+    results = assert_sane(run_check(["tiny.md"], cwd=tmp_path), {"tiny.md": data})
+    assert codes(results["tiny.md"]) == ["SL009"]
+
+
 def test_max_blocks_zero_means_no_limit(tmp_path: Path) -> None:
     many = b"".join(b"## Step %d\n\nText.\n\n" % i for i in range(300))
     (tmp_path / "many.md").write_bytes(many)
