@@ -335,19 +335,33 @@ def test_bit_index_needing_several_fragments_wants_them_all() -> None:
 
 
 def test_units_where_mixes_patterns_with_and_without_a_fragment() -> None:
-    """A pattern with no fragment but a digit in every match (a rate) still rules out the
-    units without a digit; with a guarded pattern beside it, a unit either may match stays."""
+    """A pattern with no fragment but a digit in every match still rules out the units
+    without a digit; with a guarded pattern beside it, a unit either may match stays."""
     vocab = load_vocabulary()
-    ev = vocab.elements["rate-limits"]
-    rate, mentions = ev.p("rate"), ev.p("mentions")
-    assert not rate.guarded and rate.needs_characters and mentions.guarded
+    mentions = vocab.elements["rate-limits"].p("mentions")
+    digit_word = Guarded(r"\d\s*[a-z]")  # no fragment worth scanning for, but a digit
+    assert not digit_word.guarded and digit_word.needs_characters and mentions.guarded
     text = ("# Spec\n\nNothing here yet.\n\nWe apply rate limiting.\n\n"
             "Up to 100 requests per minute.\n\nVersion 2 ships later.\n")
     ctx = Context(build_document("spec.md", load_source(text.encode())), vocab)
-    kept = [u.text for u in ctx.units_where(rate, mentions)]
+    kept = [u.text for u in ctx.units_where(digit_word, mentions)]
     assert kept == ["We apply rate limiting.", "Up to 100 requests per minute.",
                     "Version 2 ships later."]
-    assert [u.text for u in ctx.units_where(rate)] == kept[1:]
+    assert [u.text for u in ctx.units_where(digit_word)] == kept[1:]
+
+
+def test_a_rate_is_guarded_alternative_by_alternative() -> None:
+    """Each shape of a rate (per second, /s, / s, rps, req/s) has a fragment, so a unit with
+    a number but no window is not even a candidate (it was, for every number in a table)."""
+    vocab = load_vocabulary()
+    rate = vocab.elements["rate-limits"].p("rate")
+    assert rate.guarded
+    text = ("# Spec\n\n| Percentile | Target |\n|---|---|\n| p99 | 200 ms |\n\n"
+            "Up to 100 requests per minute.\n\nAt most 5 req/s.\n\n10 rps.\n\n3 / day.\n")
+    ctx = Context(build_document("spec.md", load_source(text.encode())), vocab)
+    kept = [u.text for u in ctx.units_where(rate)]
+    assert kept == ["Up to 100 requests per minute.", "At most 5 req/s.", "10 rps.", "3 / day."]
+    assert all(rate.search(text) for text in kept)
 
 
 def test_block_has_agrees_with_the_bare_pattern_whether_or_not_any_block_can_match() -> None:
