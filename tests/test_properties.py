@@ -202,3 +202,23 @@ def test_jobs_and_hash_seed_do_not_change_the_report(tmp_path_factory: Any,
     assert (one.returncode, one.stdout) == (two.returncode, two.stdout)
     report = json.loads(one.stdout)
     assert len(report["files"]) == len(files)
+
+
+_ALIAS_PATTERNS = """
+from speclint.vocab import load_vocabulary
+for name, element in sorted(load_vocabulary().elements.items()):
+    for key, pattern in sorted(element.patterns.items()):
+        if key.endswith("headings"):
+            print(name, key, pattern.pattern)
+"""
+
+
+def test_heading_alias_patterns_are_the_same_text_under_any_hash_seed() -> None:
+    """Aliases come from a set; their alternation is written in one order whatever the seed,
+    so every process compiles (and could cache) the same pattern."""
+    texts = [subprocess.run([sys.executable, "-c", _ALIAS_PATTERNS], capture_output=True,
+                            text=True, timeout=60, check=True,
+                            env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+             for seed in ("1", "2", "3")]
+    assert texts[0].count("\n") >= 10
+    assert texts[0] == texts[1] == texts[2]
