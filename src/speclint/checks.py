@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Callable, Iterator
+from array import array
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Any
@@ -47,17 +48,17 @@ class Run:
     required_elements: tuple[str, ...]
     cache: dict[str, Any] = field(default_factory=dict)
 
-    def lines(self, scope: str) -> list[tuple[int, str]]:
+    def lines(self, scope: str) -> ScopeLines:
         """scoped_lines(), computed once per file and scope."""
         if scope not in self.cache:
-            self.cache[scope] = list(scoped_lines(self.doc, scope))
+            self.cache[scope] = scoped_lines(self.doc, scope)
         return self.cache[scope]
 
     def joined(self, scope: str) -> str:
         """The scope's lines as one text, joined by "\\n"."""
         key = "joined:" + scope
         if key not in self.cache:
-            self.cache[key] = "\n".join([text for _, text in self.lines(scope)])
+            self.cache[key] = "\n".join(self.lines(scope)[1])
         return self.cache[key]
 
     def matches(self, pattern: Any, scope: str) -> Iterator[tuple[int, str, re.Match[str]]]:
@@ -72,13 +73,13 @@ class Run:
         if possible is not None and not possible(self.joined(scope)):
             return
         regex = getattr(pattern, "regex", pattern)
-        lines = self.lines(scope)
-        indexes = range(len(lines)) if reads_edges(regex.pattern, regex.flags) \
+        numbers, texts = self.lines(scope)
+        indexes = range(len(texts)) if reads_edges(regex.pattern, regex.flags) \
             else self._lines_with_matches(regex, scope)
         for index in indexes:
-            number, line_text = lines[index]
+            line_text = texts[index]
             for local in regex.finditer(line_text):
-                yield number, line_text, local
+                yield numbers[index], line_text, local
 
     def _lines_with_matches(self, regex: Any, scope: str) -> Iterator[int]:
         """Indexes of the lines where ``regex`` matches in the joined text (searched as far
@@ -179,22 +180,40 @@ def matcher(spec: dict[str, Any]) -> Any:
     return _compiled(spec["pattern"], spec.get("ignore_case", False))
 
 
-def scoped_lines(doc: Document, scope: str) -> Iterator[tuple[int, str]]:
-    """(line, text) pairs for a scope: prose (no code, no comments), headings, code, any."""
+# a scope's line numbers and texts side by side: no (line, text) tuple per line, which for a
+# file of a million short lines would be ten times the file
+ScopeLines = tuple[Sequence[int], list[str]]
+
+
+def scoped_lines(doc: Document, scope: str) -> ScopeLines:
+    """Line numbers and texts of a scope: prose (no code, no comments), headings, code, any."""
+    lines = doc.source.lines
     if scope == "any":
-        yield from enumerate(doc.source.lines[doc.source.body_start - 1:], doc.source.body_start)
-        return
+        first = doc.source.body_start
+        return range(first, len(lines) + 1), lines[first - 1:]
+    numbers, texts = array("l"), []
     for block in doc.blocks:
         if scope == "code" and block.kind == "code":
-            yield from enumerate(block.text.split("\n"), block.body_start)
+            body = block.text.split("\n")
+            numbers.extend(range(block.body_start, block.body_start + len(body)))
+            texts += body
         elif scope == "headings" and block.kind == "heading":
-            yield block.start, doc.source.lines[block.start - 1]
+            numbers.append(block.start)
+            texts.append(lines[block.start - 1])
         elif scope == "prose" and block.kind in ("paragraph", "heading", "table"):
-            for line, text in enumerate(doc.source.lines[block.start - 1:block.end],
-                                        block.start):
-                if "`" in text or "<!--" in text or "-->" in text:
-                    text = _blank_code_and_comments(text)
-                yield line, text
+            numbers.extend(range(block.start, block.end + 1))
+            texts += _prose(lines[block.start - 1:block.end])
+    return numbers, texts
+
+
+def _prose(chunk: list[str]) -> list[str]:
+    """A block's lines with inline code and comments blanked (the same strings where there
+    are none)."""
+    joined = "\n".join(chunk)
+    if "`" not in joined and "<!--" not in joined and "-->" not in joined:
+        return chunk
+    return [_blank_code_and_comments(text) if "`" in text or "<!--" in text or "-->" in text
+            else text for text in chunk]
 
 
 _INLINE_CODE = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)")
@@ -374,7 +393,7 @@ def heading_slugs(doc: Document) -> set[str]:
 @check_type("internal-link")
 def internal_link(rule: Any, run: Run) -> Iterator[Hit]:
     slugs: set[str] | None = None
-    for line, text in run.lines("prose"):
+    for line, text in zip(*run.lines("prose")):
         if "](#" not in text:
             continue
         for match in _LINK.finditer(text):
