@@ -6,7 +6,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from array import array
+
 from speclint import document as document_module
+from speclint.checks import scoped_lines
 from speclint.document import (
     Block,
     Document,
@@ -201,6 +204,29 @@ def test_table_rows_keep_their_lines() -> None:
     assert (table.start, table.end) == (3, 6)
     assert table.rows == [Row(3, ["Code", "Meaning"], True), Row(5, ["400", "bad"]),
                           Row(6, ["404", "missing"])]
+
+
+def test_scopes_pair_line_numbers_with_texts() -> None:
+    """Numbers and texts side by side (an array or a range, and the file's own strings), not
+    a tuple per line; prose has inline code and comments blanked, columns kept."""
+    text = ("# T\n"                   # 1
+            "\n"
+            "Some `code` here\n"      # 3
+            "and <!-- c --> more\n"   # 4
+            "\n"
+            "```\n"                   # 6
+            "x = 1\n"                 # 7
+            "```\n")
+    d = doc(text)
+    numbers, texts = scoped_lines(d, "prose")
+    assert isinstance(numbers, array)
+    assert list(numbers) == [1, 3, 4]
+    assert texts == ["# T", "Some " + " " * 6 + " here", "and " + " " * 10 + " more"]
+    assert texts[0] is d.source.lines[0]
+    numbers, texts = scoped_lines(d, "code")
+    assert (numbers[0], texts[0]) == (7, "x = 1")
+    numbers, texts = scoped_lines(d, "any")
+    assert numbers == range(1, 10) and texts == d.source.lines
 
 
 def test_list_info_marker_lines_and_depth() -> None:

@@ -217,7 +217,7 @@ def _prose(chunk: list[str]) -> list[str]:
 
 
 _INLINE_CODE = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)")
-_COMMENT_PART = re.compile(r"<!--.*?(?:-->|$)|^.*?-->")
+_COMMENT_PART = re.compile(r"<!--.*?(?:-->|$)|^(?:(?!<!--).)*?-->")
 
 
 def _blank_code_and_comments(text: str) -> str:
