@@ -181,13 +181,13 @@ def test_tables_top_level_in_lists_and_in_quotes() -> None:
     ]
 
 
-def test_table_rows_have_their_own_lines() -> None:
-    text = "text\n\n| a | b |\n|---|---|\n| 1 | 2 |\n| 3 | 4 |\n"
+def test_a_table_is_kept_as_its_cell_texts() -> None:
+    text = "text\n\n| a | b |\n|---|---|\n| 1 | 2 |\n|  3  | 4 |\n"
     #       1     2 3          4          5          6
     table = parse_blocks(text, 1)[2]
-    head, body = table["children"]
-    assert (head["_start"], head["_end"]) == (3, 3)
-    assert [row["_start"] for row in body["children"]] == [5, 6]
+    assert (table["type"], table["_start"], table["_end"]) == ("table", 3, 6)
+    assert "children" not in table  # no dictionary per cell
+    assert table["rows"] == [["a", "b"], ["1", "2"], ["3", "4"]]
 
 
 def test_nested_lists() -> None:

@@ -168,19 +168,12 @@ class Document:
         return found
 
 
-def _cell_text(cell: Token) -> str:
-    return cell.get("text", "").strip()
-
-
 def _table_rows(token: Token) -> list[Row]:
-    rows: list[Row] = []
-    for part in token["children"]:
-        if part["type"] == "table_head":
-            rows.append(Row(part["_start"], [_cell_text(c) for c in part["children"]], True))
-        else:
-            for row in part["children"]:
-                rows.append(Row(row["_start"], [_cell_text(c) for c in row["children"]]))
-    return rows
+    """The header on the table's first line, body row i on ``start + 2 + i`` (the delimiter
+    row between them)."""
+    start = token["_start"]
+    head, *body = token["rows"]
+    return [Row(start, head, True)] + [Row(start + 2 + i, cells) for i, cells in enumerate(body)]
 
 
 class _Flattener:

@@ -28,6 +28,9 @@ quote (once for each level it is nested in: mistune copies it each time) spends 
 a ``BlockBudget`` shared by the document's states; past it, TooManyBlocks (SL009), before
 the rest of the text is parsed.
 
+A table is reduced to its cells' texts as soon as it is parsed (``rows``), so a document of
+wide tables never holds a dictionary for every cell.
+
 Two costs of mistune 3.4 are cut, with the same results: the pattern that ends a list item is
 built once per indent (mistune builds and looks it up again for every item), and the offsets
 where blank lines start, which mistune works out for a link reference definition with a slow
@@ -310,8 +313,8 @@ class LineBlockParser(mistune.BlockParser):
             end_pos = self._parse_def_list(m, state)
         else:
             end_pos = self._methods[rule](m, state)
-            if end_pos and rule in _TABLE_RULES:
-                state.budget.spend(_table_rows(tokens[-1]))
+            if end_pos and rule in _TABLE_RULES and tokens[-1].get("type") == "table":
+                state.budget.spend(_compact_table(tokens[-1]))
         if end_pos and frames and frames[-1].cut is None:
             # parsed while an enclosing container was collecting its lines: it cuts it short
             frames[-1].cut = start
@@ -469,24 +472,20 @@ def _dedent(line: str, indent: int) -> str:
     return line[min(width, indent):]
 
 
-def _table_rows(token: Token) -> int:
-    """Body rows of a table token (another token: none)."""
-    if token.get("type") != "table":
-        return 0
-    return sum(len(part.get("children", ())) for part in token.get("children", ())
-               if part.get("type") == "table_body")
-
-
-def _stamp_table_rows(table_token: Token) -> None:
-    """Header on the table's first line, body row i on ``start + 2 + i``."""
-    start = table_token["_start"]
-    for part in table_token["children"]:
+def _compact_table(token: Token) -> int:
+    """Replace a table token's head, rows and cells (a dictionary per cell) with ``rows``: the
+    stripped cell texts of the header, then of each body row. Done as each table is parsed, so
+    a document of wide tables never holds every cell's dictionaries at once. Returns the
+    number of body rows."""
+    rows: list[list[str]] = []
+    for part in token.pop("children", ()):
         if part["type"] == "table_head":
-            part["_start"] = part["_end"] = start
+            rows.insert(0, [cell.get("text", "").strip() for cell in part["children"]])
         else:
-            part["_start"], part["_end"] = start + 2, table_token["_end"]
-            for index, row in enumerate(part["children"]):
-                row["_start"] = row["_end"] = start + 2 + index
+            rows += [[cell.get("text", "").strip() for cell in row["children"]]
+                     for row in part["children"]]
+    token["rows"] = rows
+    return len(rows) - 1
 
 
 def build_markdown() -> mistune.Markdown:
@@ -614,8 +613,6 @@ def _fill_child_spans(tokens: list[Token], parent: Token | None = None) -> None:
         children = token.get("children")
         if children is None:
             continue
-        if token["type"] == "table":
-            _stamp_table_rows(token)
         if isinstance(children, list):
             _fill_child_spans(children, token)
 
