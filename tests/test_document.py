@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from array import array
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from array import array
 
 from speclint import document as document_module
 from speclint.checks import scoped_lines

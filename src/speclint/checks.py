@@ -393,7 +393,7 @@ def heading_slugs(doc: Document) -> set[str]:
 @check_type("internal-link")
 def internal_link(rule: Any, run: Run) -> Iterator[Hit]:
     slugs: set[str] | None = None
-    for line, text in zip(*run.lines("prose")):
+    for line, text in zip(*run.lines("prose"), strict=True):
         if "](#" not in text:
             continue
         for match in _LINK.finditer(text):
