@@ -477,6 +477,21 @@ class LineSpans:
         return index >= 0 and line <= self._ends[index]
 
 
+def per_header(cache: dict[object, T], header: list[str] | None,
+               compute: Callable[[list[str]], T]) -> T:
+    """``compute(header)``, worked out once per distinct header: ``cache`` holds the answer
+    by the header list's identity (one look-up per row) and by its cells (tables often share
+    a header)."""
+    value = cache.get(id(header))
+    if value is None:
+        cells = tuple(header or ())
+        value = cache.get(cells)
+        if value is None:
+            value = cache[cells] = compute(list(cells))
+        cache[id(header)] = value
+    return value
+
+
 def evidence(line: int, kind: str, text: str) -> Evidence:
     text = " ".join(text.split())
     return Evidence(line, kind, text if len(text) <= 120 else text[:117] + "...")

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import re
 
-from speclint.detect.base import Context, Detection, decide, evidence, not_applicable
+from speclint.detect.base import (
+    Context,
+    Detection,
+    decide,
+    evidence,
+    not_applicable,
+    per_header,
+)
 from speclint.document import Block
 from speclint.models import Evidence
 
@@ -59,14 +66,22 @@ def _field_tables(ctx: Context, name_pat: re.Pattern[str], type_pat: re.Pattern[
                   kind: str, first_column_entity: bool = False) -> list[Evidence]:
     """Tables with a name/field column and a type column."""
     found = []
+    verdicts: dict[object, bool] = {}
     for block, _ in ctx.tables:
         header = block.rows[0].cells if block.rows and block.rows[0].header else []
-        names = [bool(name_pat.search(h.strip("*_` "))) for h in header]
-        types = [bool(type_pat.search(h.strip("*_` "))) for h in header]
-        has_name = any(names) or (first_column_entity and len(header) > 2)
-        if has_name and any(types) and len(block.rows) > 1:
+        if len(block.rows) > 1 and per_header(verdicts, header, lambda h: _names_and_types(
+                h, name_pat, type_pat, first_column_entity)):
             found.append(evidence(block.start, kind, " | ".join(header)))
     return found
+
+
+def _names_and_types(header: list[str], name_pat: re.Pattern[str],
+                     type_pat: re.Pattern[str], first_column_entity: bool) -> bool:
+    """Does a header have a name/field column (or an entity first column) and a type one?"""
+    cells = [h.strip("*_` ") for h in header]
+    has_name = any(name_pat.search(h) for h in cells) or (first_column_entity
+                                                          and len(header) > 2)
+    return has_name and any(type_pat.search(h) for h in cells)
 
 
 def detect_api(ctx: Context) -> Detection:

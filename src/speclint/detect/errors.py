@@ -15,6 +15,7 @@ from speclint.detect.base import (
     decide,
     evidence,
     not_applicable,
+    per_header,
 )
 from speclint.document import Block, Section
 from speclint.vocab import ElementVocab
@@ -71,14 +72,11 @@ def _columns(header: list[str], ev: ElementVocab) -> _Columns:
 
 
 def _row_entries(unit: Unit, ev: ElementVocab, in_error_section: bool,
-                 headers: dict[int, _Columns]) -> list[Entry]:
+                 headers: dict[object, _Columns]) -> list[Entry]:
     """An error-table row: a code column plus another non-empty cell. ``headers`` keeps the
-    columns of each table header already read."""
+    columns of each table header already read (speclint.detect.base.per_header)."""
     assert unit.cells is not None
-    columns = headers.get(id(unit.header))
-    if columns is None:
-        columns = headers[id(unit.header)] = _columns(unit.header or [], ev)
-    code_cols, http_columns = columns
+    code_cols, http_columns = per_header(headers, unit.header, lambda h: _columns(h, ev))
     if not code_cols and not in_error_section:
         return []
     entries = []
@@ -244,7 +242,7 @@ def collect_entries(ctx: Context, sections: list[Section]) -> list[Entry]:
     ev = ctx.vocab.elements["error-codes"]
     entries: list[Entry] = []
     covered = LineSpans(sections)
-    headers: dict[int, _Columns] = {}
+    headers: dict[object, _Columns] = {}
     # a sentence names a code only where one of the code patterns matches it (an item is
     # read in its block's own text, with markup: every item is asked)
     named = {id(unit) for unit in ctx.units_where(

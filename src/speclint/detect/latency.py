@@ -13,6 +13,7 @@ from speclint.detect.base import (
     decide,
     evidence,
     not_applicable,
+    per_header,
     quoted,
 )
 from speclint.models import Evidence
@@ -68,14 +69,12 @@ _Column = tuple[int, float, "re.Match[str] | None"]  # index, percentile, unit i
 
 
 def _pairs(unit: Unit, pct: re.Pattern[str], dur: Durations,
-           headers: dict[int, list[_Column]]) -> list[tuple[float, float]]:
+           headers: dict[object, list[_Column]]) -> list[tuple[float, float]]:
     """(percentile, milliseconds) pairs bound within one unit, in reading order.
     ``headers`` keeps the percentile columns of each table header already read."""
     text = unit.text
     if unit.kind == "row" and unit.header:
-        columns = headers.get(id(unit.header))
-        if columns is None:
-            columns = headers[id(unit.header)] = _percentile_columns(unit.header, pct, dur)
+        columns = per_header(headers, unit.header, lambda h: _percentile_columns(h, pct, dur))
         return _row_pairs(unit, columns, pct, dur)
     marks = sorted([(m.start(), "p", m) for m in pct.finditer(text)]
                    + [(m.start(), "d", m) for m in dur.finditer(text)], key=lambda t: t[0])
@@ -141,7 +140,7 @@ def detect_latency(ctx: Context) -> Detection:
     issues: list[Issue] = []
     quantified: set[int] = set()  # ids of units that hold a target
     with_percentile = {id(u) for u in ctx.units_where(pct)}
-    headers: dict[int, list[_Column]] = {}
+    headers: dict[object, list[_Column]] = {}
     for unit in ctx.units:
         if unit.kind == "heading" or not (unit.header or id(unit) in with_percentile):
             continue
@@ -172,9 +171,10 @@ def _percentile_tables(ctx: Context, pct: Guarded) -> list[Evidence]:
     """Tables with a percentile column ('| Endpoint | P95 | P99 |') but no unit: latency
     talk without a target."""
     found = []
+    verdicts: dict[object, bool] = {}
     for block, _ in ctx.tables:
         header = block.rows[0].cells if block.rows and block.rows[0].header else []
-        if any(pct.search(cell) for cell in header):
+        if per_header(verdicts, header, lambda h: any(pct.search(cell) for cell in h)):
             found.append(evidence(block.start, "percentile-without-unit", " | ".join(header)))
     return found
 
