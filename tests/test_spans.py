@@ -190,6 +190,42 @@ def test_a_table_is_kept_as_its_cell_texts() -> None:
     assert table["rows"] == [["a", "b"], ["1", "2"], ["3", "4"]]
 
 
+_PLAIN_TABLES = mistune.create_markdown(renderer=None, plugins=[
+    "table", "mistune.plugins.table.table_in_list", "mistune.plugins.table.table_in_quote"])
+
+
+def _tables(tokens: list[Token]) -> list[list[list[str]]]:
+    """Every table in a token tree, as its rows of cell texts (header first)."""
+    found: list[list[list[str]]] = []
+    for token in tokens:
+        if token["type"] == "table":
+            if "rows" in token:
+                found.append(token["rows"])
+            else:  # mistune's own tokens: a dictionary per cell
+                head, body = token["children"]
+                found.append([[c["text"] for c in head["children"]]]
+                             + [[c["text"] for c in row["children"]] for row in body["children"]])
+        elif isinstance(token.get("children"), list):
+            found += _tables(token["children"])
+    return found
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([
+    "| a | b |", "|---|---|", "| :-: | --: |", "| 1 | 2 |", "| 1 | 2 | 3 |", "| x \\| y | z |",
+    "a | b", "--- | ---", "1 | 2", "|  |  |", "| a |", "|---|", "text", "", "> | q | r |",
+    "> |---|---|", "- | l | m |", "  |---|---|", "    | c | d |", "|-x-|---|"]), max_size=12))
+def test_tables_are_read_as_mistune_reads_them(lines: list[str]) -> None:
+    """The table rules keep a table as its cells' texts but find the same tables, rows and
+    cells as mistune's table plugin (with a dictionary per cell). A table that breaks off and
+    becomes a paragraph is missing from both."""
+    text = "\n".join(lines) + "\n"
+    state = BlockState()
+    state.process(text)
+    _PLAIN_TABLES.block.parse(state)
+    assert _tables(parse_blocks(text, 1)) == _tables(state.tokens)
+
+
 def test_nested_lists() -> None:
     text = ("- one\n"          # 1
             "  - one.a\n"      # 2

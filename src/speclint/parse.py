@@ -28,8 +28,8 @@ quote (once for each level it is nested in: mistune copies it each time) spends 
 a ``BlockBudget`` shared by the document's states; past it, TooManyBlocks (SL009), before
 the rest of the text is parsed.
 
-A table is reduced to its cells' texts as soon as it is parsed (``rows``), so a document of
-wide tables never holds a dictionary for every cell.
+Tables are parsed by mistune's table plugin rules with its own helpers, but kept as their
+cells' texts (``rows``, the header first): mistune's tokens hold a dictionary for every cell.
 
 Two costs of mistune 3.4 are cut, with the same results: the pattern that ends a list item is
 built once per indent (mistune builds and looks it up again for every item), and the offsets
@@ -42,14 +42,16 @@ from __future__ import annotations
 import re
 import sys
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import mistune
 from mistune import list_parser
 from mistune.core import BlockState
+from mistune.plugins import table as gfm_table
 from mistune.plugins.def_list import _collect_definitions, def_list
 from mistune.plugins.footnotes import footnotes
-from mistune.plugins.table import table, table_in_list, table_in_quote
+from mistune.plugins.table import table_in_list, table_in_quote
 from mistune.plugins.task_lists import task_lists
 
 Token = dict[str, Any]
@@ -314,7 +316,7 @@ class LineBlockParser(mistune.BlockParser):
         else:
             end_pos = self._methods[rule](m, state)
             if end_pos and rule in _TABLE_RULES and tokens[-1].get("type") == "table":
-                state.budget.spend(_compact_table(tokens[-1]))
+                state.budget.spend(len(tokens[-1]["rows"]) - 1)  # the body rows
         if end_pos and frames and frames[-1].cut is None:
             # parsed while an enclosing container was collecting its lines: it cuts it short
             frames[-1].cut = start
@@ -472,20 +474,49 @@ def _dedent(line: str, indent: int) -> str:
     return line[min(width, indent):]
 
 
-def _compact_table(token: Token) -> int:
-    """Replace a table token's head, rows and cells (a dictionary per cell) with ``rows``: the
-    stripped cell texts of the header, then of each body row. Done as each table is parsed, so
-    a document of wide tables never holds every cell's dictionaries at once. Returns the
-    number of body rows."""
-    rows: list[list[str]] = []
-    for part in token.pop("children", ()):
-        if part["type"] == "table_head":
-            rows.insert(0, [cell.get("text", "").strip() for cell in part["children"]])
-        else:
-            rows += [[cell.get("text", "").strip() for cell in row["children"]]
-                     for row in part["children"]]
-    token["rows"] = rows
-    return len(rows) - 1
+TableLine = Callable[[str], "str | None"]
+
+
+def _table_rule(row_text: TableLine, invalid: Callable[[Any, int], int] | None) -> Any:
+    """mistune 3.4's parse_table (``invalid``: what a table that breaks off becomes) or
+    parse_nptable, with its own helpers, keeping the table as its cells' texts (``rows``,
+    the header first) instead of a dictionary per cell: a 10 MB table would hold one for each
+    of its cells while it is parsed."""
+
+    def parse(block: Any, m: re.Match[str], state: BlockState) -> int | None:
+        pos = m.end()
+        header = row_text(m.group(0))
+        align_line = state.get_line(pos)
+        align = row_text(align_line) if header is not None else None
+        if header is None or align is None:
+            return None
+        thead, aligns = gfm_table._process_thead(header, align)
+        if not thead or aligns is None:
+            return invalid(state, pos + len(align_line)) if invalid else None
+        pos += len(align_line)
+        rows = [[cell["text"] for cell in thead["children"]]]
+        while pos < state.cursor_max:
+            line = state.get_line(pos)
+            text = row_text(line)
+            if text is None:
+                break
+            cells = gfm_table._split_table_cells(text)
+            if len(cells) != len(aligns):
+                return invalid(state, pos + len(line)) if invalid else None
+            rows.append(cells)
+            pos += len(line)
+        state.append_token({"type": "table", "rows": rows})
+        return pos
+
+    return parse
+
+
+def compact_table(md: mistune.Markdown) -> None:
+    """mistune's table plugin with tables kept as their cells' texts (_table_rule)."""
+    md.block.register("table", gfm_table.TABLE_PATTERN, _table_rule(
+        gfm_table._strip_pipe_table_row, gfm_table._parse_invalid_pipe_table), before="paragraph")
+    md.block.register("nptable", gfm_table.NP_TABLE_PATTERN, _table_rule(
+        gfm_table._strip_table_line, None), before="paragraph")
 
 
 def build_markdown() -> mistune.Markdown:
@@ -493,7 +524,8 @@ def build_markdown() -> mistune.Markdown:
     return mistune.Markdown(
         renderer=None,
         block=LineBlockParser(),
-        plugins=[table, table_in_list, table_in_quote, task_lists, footnotes, def_list],
+        plugins=[compact_table, table_in_list, table_in_quote, task_lists, footnotes,
+                 def_list],
     )
 
 
