@@ -474,10 +474,12 @@ def _dedent(line: str, indent: int) -> str:
     return line[min(width, indent):]
 
 
-TableLine = Callable[[str], "str | None"]
+TableLine = Callable[[str], "str | None"]  # a row's text between its edges, or None: no row
+BlockRule = Callable[[Any, re.Match[str], BlockState], "int | None"]
 
 
-def _table_rule(row_text: TableLine, invalid: Callable[[Any, int], int] | None) -> Any:
+def _table_rule(row_text: TableLine, invalid: Callable[[BlockState, int], int] | None
+                ) -> BlockRule:
     """mistune 3.4's parse_table (``invalid``: what a table that breaks off becomes) or
     parse_nptable, with its own helpers, keeping the table as its cells' texts (``rows``,
     the header first) instead of a dictionary per cell: a 10 MB table would hold one for each
@@ -512,7 +514,9 @@ def _table_rule(row_text: TableLine, invalid: Callable[[Any, int], int] | None) 
 
 
 def compact_table(md: mistune.Markdown) -> None:
-    """mistune's table plugin with tables kept as their cells' texts (_table_rule)."""
+    """mistune's table plugin with tables kept as their cells' texts (_table_rule). The rules
+    call the plugin's private helpers: mistune is pinned to 3.4.x, and
+    test_tables_are_read_as_mistune_reads_them compares the tables with the plugin's own."""
     md.block.register("table", gfm_table.TABLE_PATTERN, _table_rule(
         gfm_table._strip_pipe_table_row, gfm_table._parse_invalid_pipe_table), before="paragraph")
     md.block.register("nptable", gfm_table.NP_TABLE_PATTERN, _table_rule(
