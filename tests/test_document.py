@@ -177,6 +177,12 @@ def test_blocks_carry_kind_span_and_context() -> None:
     assert (fenced.fenced, fenced.info, fenced.body_start, fenced.text) == (
         True, "json", 12, '{"a": 1}\n')
     assert (indented.fenced, indented.body_start, indented.text) == (False, 15, "indented")
+    assert (fenced.language, indented.language) == ("json", "")
+
+
+def test_a_code_block_language_is_the_first_word_of_its_info_in_lower_case() -> None:
+    blocks = doc("```JSON title=body.json\n{}\n```\n\n```\nx\n```\n").blocks
+    assert [(b.info, b.language) for b in blocks] == [("JSON title=body.json", "json"), ("", "")]
 
 
 def test_code_text_lines_map_onto_file_lines_in_a_list_item() -> None:

@@ -67,16 +67,12 @@ class Block:
     in_quote: bool = False
     item_start: bool = False  # first block of a list item
     fenced: bool = False
+    language: str = ""  # a code block's: the first word of its info string, lower case
 
     @property
     def body_start(self) -> int:
         """File line of a code block's first body line."""
         return self.start + 1 if self.fenced else self.start
-
-    @property
-    def language(self) -> str:
-        """A code block's language: the first word of its info string, lower case."""
-        return self.info.split()[0].lower() if self.info.strip() else ""
 
 
 @dataclass(slots=True)
@@ -231,6 +227,7 @@ class _Flattener:
             block.text = token.get("raw", "")
             block.fenced = token.get("style") == "fenced"
             block.info = token.get("attrs", {}).get("info", "") or "" if block.fenced else ""
+            block.language = block.info.split()[0].lower() if block.info.strip() else ""
         elif kind == "table":
             block.rows = _table_rows(token)
         elif kind == "block_html":
