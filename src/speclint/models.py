@@ -83,6 +83,9 @@ class Evidence:
         return {"line": self.line, "kind": self.kind, "text": self.text}
 
 
+EVIDENCE_KEPT = 5  # pieces of evidence an element report keeps (the first, by line)
+
+
 @dataclass
 class ElementReport:
     """The decided state of one element in one file."""
@@ -97,7 +100,7 @@ class ElementReport:
         return {
             "state": self.state,
             "line": self.line,
-            "evidence": [e.as_dict() for e in self.evidence[:5]],
+            "evidence": [e.as_dict() for e in self.evidence[:EVIDENCE_KEPT]],
         }
 
     @classmethod

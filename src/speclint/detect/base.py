@@ -10,7 +10,7 @@ from functools import cached_property
 from typing import Any, TypeVar
 
 from speclint.document import Block, Document, Section
-from speclint.models import ElementReport, Evidence
+from speclint.models import EVIDENCE_KEPT, ElementReport, Evidence
 from speclint.prefilter import CODE_FRAGMENTS, FRAGMENTS, FragmentSet, Guarded
 from speclint.vocab import ElementVocab, Vocabulary
 
@@ -550,11 +550,12 @@ def decide(element: str, present: list[Evidence],
     if present:
         present.sort(key=lambda e: e.line)
         return Detection(ElementReport(element, "present", heading_line or present[0].line,
-                                       present[:5]), issues or [])
+                                       present[:EVIDENCE_KEPT]), issues or [])
     if callable(attempts):
         attempts = attempts()
     if sections or attempts:
-        ev = attempts[:5] or [evidence(s.start, "heading", s.title) for s in sections[:5]]
+        ev = attempts[:EVIDENCE_KEPT] or [evidence(s.start, "heading", s.title)
+                                          for s in sections[:EVIDENCE_KEPT]]
         ev.sort(key=lambda e: e.line)
         line = heading_line or ev[0].line
         return Detection(ElementReport(element, "incomplete", line, ev, reason=reason),

@@ -13,7 +13,7 @@ from speclint.detect.base import (
     per_header,
 )
 from speclint.document import Block
-from speclint.models import Evidence
+from speclint.models import EVIDENCE_KEPT, Evidence
 
 
 def _first_line(block: Block, match: re.Match[str] | None) -> int:
@@ -41,6 +41,8 @@ def _payload_blocks(ctx: Context) -> list[Evidence]:
 
 
 def _find_payload_blocks(ctx: Context) -> list[Evidence]:
+    """The first EVIDENCE_KEPT payload blocks: code blocks come in line order, and each reader
+    keeps at most that many (detect_api two shapes, the data model's attempts five by line)."""
     ev = ctx.vocab.elements["api-contract"]
     json_info, json_body = ev.p("json_info"), ev.p("json_body_code")
     json_key = ev.p("json_key_code")
@@ -59,6 +61,8 @@ def _find_payload_blocks(ctx: Context) -> list[Evidence]:
         looks_json = kinds[0] and json_body.search(body) and json_key.search(body)
         if looks_json or (kinds[1] and yaml_body.match(body)):
             found.append(evidence(block.body_start, "payload", body.split("\n")[0]))
+            if len(found) == EVIDENCE_KEPT:
+                break
     return found
 
 

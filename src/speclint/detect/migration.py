@@ -12,7 +12,7 @@ from speclint.detect.base import (
     not_applicable,
 )
 from speclint.document import Section
-from speclint.models import ElementReport, Evidence
+from speclint.models import EVIDENCE_KEPT, ElementReport, Evidence
 from speclint.vocab import ElementVocab
 
 
@@ -118,7 +118,7 @@ def _steps_without_way_back(ctx: Context, sections: list[Section],
     end = _last_content_line(ctx, start, end)
     issue = Issue("migration-plan", "no-way-back", start, section.title or steps[0].text,
                   end_line=end)
-    report = ElementReport("migration-plan", "incomplete", start, steps[:5],
+    report = ElementReport("migration-plan", "incomplete", start, steps[:EVIDENCE_KEPT],
                            reason="steps-without-way-back")
     return Detection(report, [issue])
 

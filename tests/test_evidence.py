@@ -1,0 +1,27 @@
+"""Element reports keep the first EVIDENCE_KEPT pieces of evidence by line, however many a
+detector could list (some stop looking once they have them)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from speclint.linter import Settings, lint_bytes
+from speclint.models import EVIDENCE_KEPT
+from speclint.ruleset import load_rules
+
+
+def _reports(text: str) -> dict[str, dict]:
+    result = lint_bytes("m.md", text.encode(), Settings(rules=load_rules()), Path("m.md"))
+    return {name: report.as_dict() for name, report in result.elements.items()}
+
+
+def test_a_data_model_of_many_payload_examples_lists_the_first_ones() -> None:
+    # no operations: the payload examples are attempts at a data model (incomplete)
+    blocks = "".join(f'```json\n{{"field_{i}": "value"}}\n```\n\n' for i in range(8))
+    text = "# Store\n\n" + blocks
+    #       1 2        block i opens on line 3 + 4i, its body on 4 + 4i
+    report = _reports(text)["data-model"]
+    assert report["state"] == "incomplete"
+    lines = [e["line"] for e in report["evidence"]]
+    assert lines == [4 + 4 * i for i in range(EVIDENCE_KEPT)]
+    assert all(e["kind"] == "payload" for e in report["evidence"])
