@@ -25,3 +25,18 @@ def test_a_data_model_of_many_payload_examples_lists_the_first_ones() -> None:
     lines = [e["line"] for e in report["evidence"]]
     assert lines == [4 + 4 * i for i in range(EVIDENCE_KEPT)]
     assert all(e["kind"] == "payload" for e in report["evidence"])
+
+
+def test_many_limits_and_latency_targets_report_the_first_ones() -> None:
+    rows = "".join(f"| GET /v1/items/{i} | {10 + i} ms | {100 + i} requests per second per key |\n"
+                   for i in range(8))
+    text = ("# Items\n\n## Latency and rate limits\n\n"          # 1-4
+            "| Operation | p99 | Rate limit |\n|---|---|---|\n"  # 5-6
+            + rows)                                              # row i on line 7 + i
+    reports = _reports(text)
+    first_rows = [7 + i for i in range(EVIDENCE_KEPT)]
+    for name, kind in (("latency-budget", "percentile-target"),
+                       ("rate-limits", "limit-per-window")):
+        assert reports[name]["state"] == "present"
+        assert [e["line"] for e in reports[name]["evidence"]] == first_rows, name
+        assert {e["kind"] for e in reports[name]["evidence"]} == {kind}

@@ -492,6 +492,13 @@ def per_header(cache: dict[object, T], header: list[str] | None,
     return value
 
 
+def keep_evidence(found: list[Evidence], line: int, kind: str, text: str) -> None:
+    """Add a piece of evidence while fewer than EVIDENCE_KEPT are kept: for a detector that
+    reads units in line order, the ones a report keeps are the first."""
+    if len(found) < EVIDENCE_KEPT:
+        found.append(evidence(line, kind, text))
+
+
 def evidence(line: int, kind: str, text: str) -> Evidence:
     text = " ".join(text.split())
     return Evidence(line, kind, text if len(text) <= 120 else text[:117] + "...")

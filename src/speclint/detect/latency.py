@@ -12,6 +12,7 @@ from speclint.detect.base import (
     Unit,
     decide,
     evidence,
+    keep_evidence,
     not_applicable,
     per_header,
     quoted,
@@ -147,7 +148,7 @@ def detect_latency(ctx: Context) -> Detection:
         pairs = _pairs(unit, pct, dur, headers) if (unit.header or pct.search(unit.text)) \
             else []
         if pairs:
-            present.append(evidence(unit.line, "percentile-target", unit.text))
+            keep_evidence(present, unit.line, "percentile-target", unit.text)
             quantified.add(id(unit))
             issues += _order_issues(unit, pairs)
     latency_lines = {u.line for u in ctx.units_in(sections)}

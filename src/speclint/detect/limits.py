@@ -8,7 +8,7 @@ from speclint.detect.base import (
     Issue,
     LineSpans,
     decide,
-    evidence,
+    keep_evidence,
     not_applicable,
 )
 from speclint.models import Evidence
@@ -35,16 +35,16 @@ def detect_limits(ctx: Context) -> Detection:
         # or counted per caller ("30 per minute per seller")
         if rate and (inside or ev.p("context").search(unit.text)
                      or ev.p("caller_scope").search(unit.text)):
-            present.append(evidence(unit.line, "limit-per-window", unit.text))
+            keep_evidence(present, unit.line, "limit-per-window", unit.text)
             limit_units.append(unit)
         elif not (inside or ctx.talks_about(ev.p("mentions"), unit.text)):
             continue  # no rate-limit talk, or a question or denial ("no rate limits apply")
         elif ev.p("limit_words").search(unit.text):
-            attempts.append(evidence(unit.line, "limit-without-window", unit.text))
+            keep_evidence(attempts, unit.line, "limit-without-window", unit.text)
             if any(ch.isdigit() for ch in unit.text) or inside:
                 issues.append(Issue("rate-limits", "limit-without-window", unit.line, unit.text))
         else:
-            attempts.append(evidence(unit.line, "limit-mention", unit.text))
+            keep_evidence(attempts, unit.line, "limit-mention", unit.text)
     if present:
         issues = _quality(ctx, sections, limit_units)
     elif sections and not issues and attempts:
