@@ -223,7 +223,8 @@ def test_tables_are_read_as_mistune_reads_them(lines: list[str]) -> None:
     state = BlockState()
     state.process(text)
     _PLAIN_TABLES.block.parse(state)
-    assert _tables(parse_blocks(text, 1)) == _tables(state.tokens)
+    # in any order: speclint puts containers that mistune misplaces back in line order
+    assert sorted(_tables(parse_blocks(text, 1))) == sorted(_tables(state.tokens))
 
 
 def test_nested_lists() -> None:
