@@ -488,9 +488,11 @@ def _table_rule(row_text: TableLine, invalid: Callable[[BlockState, int], int] |
     def parse(block: Any, m: re.Match[str], state: BlockState) -> int | None:
         pos = m.end()
         header = row_text(m.group(0))
+        if header is None:
+            return None
         align_line = state.get_line(pos)
-        align = row_text(align_line) if header is not None else None
-        if header is None or align is None:
+        align = row_text(align_line)
+        if align is None:
             return None
         thead, aligns = gfm_table._process_thead(header, align)
         if not thead or aligns is None:

@@ -480,15 +480,17 @@ class LineSpans:
 def per_header(cache: dict[object, T], header: list[str] | None,
                compute: Callable[[list[str]], T]) -> T:
     """``compute(header)``, worked out once per distinct header: ``cache`` holds the answer
-    by the header list's identity (one look-up per row) and by its cells (tables often share
-    a header)."""
-    value = cache.get(id(header))
+    by the header list's identity (one look-up per row; a header is a list of the document's,
+    alive as long as the cache) and by its cells (tables often share a header). A missing or
+    empty header is looked up by its cells only: it may be a list made for the call."""
+    key = id(header) if header else ()
+    value = cache.get(key)
     if value is None:
         cells = tuple(header or ())
         value = cache.get(cells)
         if value is None:
             value = cache[cells] = compute(list(cells))
-        cache[id(header)] = value
+        cache[key] = value
     return value
 
 
