@@ -40,3 +40,12 @@ def test_many_limits_and_latency_targets_report_the_first_ones() -> None:
         assert reports[name]["state"] == "present"
         assert [e["line"] for e in reports[name]["evidence"]] == first_rows, name
         assert {e["kind"] for e in reports[name]["evidence"]} == {kind}
+
+
+def test_an_error_table_reports_its_first_rows() -> None:
+    rows = "".join(f"| E_{i}_FAILED | failure number {i} |\n" for i in range(8))
+    text = "# Errors\n\n| Code | Meaning |\n|---|---|\n" + rows  # row i on line 5 + i
+    report = _reports(text)["error-codes"]
+    assert report["state"] == "present"
+    assert [e["line"] for e in report["evidence"]] == [5 + i for i in range(EVIDENCE_KEPT)]
+    assert report["evidence"][0]["text"] == "E_0_FAILED: failure number 0"

@@ -18,6 +18,7 @@ from speclint.detect.base import (
     per_header,
 )
 from speclint.document import Block, Section
+from speclint.models import EVIDENCE_KEPT
 from speclint.vocab import ElementVocab
 
 
@@ -314,8 +315,10 @@ def detect_errors(ctx: Context) -> Detection:
         return na
     entries = collect_entries(ctx, sections)
     valid = [e for e in entries if e.kind != "http" or 400 <= int(e.code) <= 599]
-    present = [evidence(e.line, f"{e.kind}-error", f"{e.code}: {e.meaning}") for e in valid]
-    return decide("error-codes", _first_per_line(present),
+    # the report keeps the first entry of each of the first lines: only those become evidence
+    kept = _first_per_line(sorted(valid, key=lambda e: e.line))[:EVIDENCE_KEPT]
+    present = [evidence(e.line, f"{e.kind}-error", f"{e.code}: {e.meaning}") for e in kept]
+    return decide("error-codes", present,
                   lambda: ctx.mentions("error-codes", "error-mention"), sections,
                   issues=_quality(entries))
 
