@@ -35,6 +35,11 @@ class Hit:
     message_key: str | None = None
 
 
+# a scope's line numbers and texts side by side: no (line, text) tuple per line, which for a
+# file of a million short lines would be ten times the file
+ScopeLines = tuple[Sequence[int], list[str]]
+
+
 @dataclass
 class Run:
     """What checks may read about one file."""
@@ -180,11 +185,6 @@ def matcher(spec: dict[str, Any]) -> Any:
     return _compiled(spec["pattern"], spec.get("ignore_case", False))
 
 
-# a scope's line numbers and texts side by side: no (line, text) tuple per line, which for a
-# file of a million short lines would be ten times the file
-ScopeLines = tuple[Sequence[int], list[str]]
-
-
 def scoped_lines(doc: Document, scope: str) -> ScopeLines:
     """Line numbers and texts of a scope: prose (no code, no comments), headings, code, any."""
     lines = doc.source.lines
@@ -212,8 +212,7 @@ def _prose(chunk: list[str]) -> list[str]:
     joined = "\n".join(chunk)
     if "`" not in joined and "<!--" not in joined and "-->" not in joined:
         return chunk
-    return [_blank_code_and_comments(text) if "`" in text or "<!--" in text or "-->" in text
-            else text for text in chunk]
+    return [_blank_code_and_comments(text) for text in chunk]
 
 
 _INLINE_CODE = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)")

@@ -72,10 +72,10 @@ def _compile(value: Any, known: dict[str, Plan], code: bool = False) -> Any:
 
 
 def _alias_pattern(aliases: list[Any]) -> re.Pattern[str]:
-    words = {" ".join(str(a).lower().split()) for a in aliases}
     # longest first, so a longer alias wins over its prefix; then alphabetical, so the pattern
     # is the same text in every process (a set's order depends on the string hash seed)
-    words = sorted(words, key=lambda word: (-len(word), word))
+    words = sorted({" ".join(str(a).lower().split()) for a in aliases},
+                   key=lambda word: (-len(word), word))
     # between spaces, or the start or end of a title (of a line, when titles are joined)
     return re.compile(r"(?<![^ \n])(?:" + "|".join(re.escape(w) for w in words) + r")(?![^ \n])")
 
