@@ -8,10 +8,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from speclint.trust import drop_working_directory
+from speclint.entry import drop_working_directory
 
-# the console script too: an empty PYTHONPATH entry puts the linted repository on sys.path,
-# and nothing in it (a click.py, a yaml/ package) may be imported (see speclint/trust.py)
+# speclint.entry drops the working directory from sys.path before anything is imported; this
+# second call is for programs that import speclint.cli themselves: from here on nothing in the
+# linted repository (a click.py, a yaml/ package) may be imported (see speclint/trust.py)
 drop_working_directory(sys.path)
 
 import click  # noqa: E402 - only once sys.path is clean

@@ -9,8 +9,8 @@ otherwise register a ``speclint.checks`` plugin and have it imported.
 
 Two guards, both here:
 
-- :func:`drop_working_directory` removes the working directory from ``sys.path``; ``python -m
-  speclint`` calls it before it imports anything else (``speclint/__main__.py``).
+- :func:`drop_working_directory` (speclint.entry) removes the working directory from
+  ``sys.path``; the ``speclint`` command calls it before it imports anything else.
 - :func:`untrusted_reason` refuses a plugin distribution found inside the *working tree* (the
   working directory, and the git work tree that contains it) unless it lies in one of the
   running interpreter's own site-packages folders (so a project's in-tree ``.venv`` still
@@ -20,34 +20,19 @@ Two guards, both here:
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-
-def _cwd() -> str | None:
-    try:
-        return os.getcwd()
-    except OSError:  # the working directory was removed
-        return None
-
-
-def drop_working_directory(path: list[str]) -> None:
-    """Remove ``''``, ``'.'`` and the working directory itself from ``path`` (in place)."""
-    cwd = _cwd()
-    real = os.path.realpath(cwd) if cwd else None
-    path[:] = [entry for entry in path
-               if entry not in ("", ".")
-               and (cwd is None or os.path.abspath(entry) not in (cwd, real))]
+from speclint.entry import working_directory
 
 
 def working_tree() -> list[Path]:
     """The folders whose contents speclint must not import: the working directory and the git
     work tree around it (found by walking up to a ``.git`` folder or file; git is not run)."""
-    cwd = _cwd()
+    cwd = working_directory()
     if cwd is None:
         return []
     here = Path(cwd).resolve()
