@@ -139,22 +139,21 @@ def test_action_broken_sarif_run_fails_the_step(tmp_path):
 
 def test_pre_commit_hook_manifest():
     hooks = yaml.safe_load(HOOKS.read_text(encoding="utf-8"))
-    assert isinstance(hooks, list) and len(hooks) == 1
-    hook = hooks[0]
-    assert {k: hook[k] for k in ("id", "name", "entry", "language", "types")} == {
-        "id": "speclint",
-        "name": "speclint",
-        "entry": "speclint check",
-        "language": "python",
-        "types": ["markdown"],
-    }
-    assert hook["description"]
+    assert isinstance(hooks, list) and len(hooks) == 2
+    keys = ("id", "name", "entry", "language", "types")
+    assert [{k: hook[k] for k in keys} for hook in hooks] == [
+        {"id": "speclint", "name": "speclint", "entry": "speclint check",
+         "language": "python", "types": ["markdown"]},
+        {"id": "speclint-resident", "name": "speclint (resident)", "entry": "speclintd check",
+         "language": "python", "types": ["markdown"]},
+    ]
+    assert all(hook["description"] for hook in hooks)
 
 
 def test_pre_commit_accepts_the_manifest():
     clientlib = pytest.importorskip("pre_commit.clientlib", reason="pre-commit is not installed")
-    (hook,) = clientlib.load_manifest(str(HOOKS))
-    assert hook["id"] == "speclint"
+    hooks = clientlib.load_manifest(str(HOOKS))
+    assert [hook["id"] for hook in hooks] == ["speclint", "speclint-resident"]
 
 
 # ---------------------------------------------------------------- docs/ci.md snippets

@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -46,3 +48,33 @@ def test_try_repo_blocks_a_bad_spec_and_passes_a_good_one(tmp_path: Path) -> Non
                 home)
     assert good.returncode == 0, good.stdout + good.stderr
     assert "Passed" in good.stdout
+
+
+def test_the_resident_hook_gives_the_same_verdicts(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """``speclint-resident`` (speclintd check): the same findings and statuses as the plain
+    hook, from a server that the hook starts in its own environment."""
+    work = tmp_path / "work"
+    work.mkdir()
+    _run(["git", "init", "-q"], work, tmp_path)
+    for name, example in (("good.md", "refunds-api.md"), ("bad.md", "bad-quality.md")):
+        (work / name).write_text((ROOT / "examples" / example).read_text("utf-8"), "utf-8")
+    _run(["git", "add", "."], work, tmp_path)
+    home = tmp_path / "pre-commit-home"
+    where = tempfile.mkdtemp(prefix="sld-", dir="/tmp")  # socket paths are short
+    monkeypatch.setenv("SPECLINT_RESIDENT_DIR", where)
+    monkeypatch.setenv("SPECLINT_RESIDENT_IDLE", "60")
+    try:
+        for _ in range(2):
+            bad = _run([PRE_COMMIT, "try-repo", str(ROOT), "speclint-resident", "--files",
+                        "bad.md"], work, home)
+            assert bad.returncode == 1, bad.stdout + bad.stderr
+            assert "SL131 latency-percentile-order" in bad.stdout
+            good = _run([PRE_COMMIT, "try-repo", str(ROOT), "speclint-resident", "--files",
+                         "good.md"], work, home)
+            assert good.returncode == 0, good.stdout + good.stderr
+        assert [n for n in os.listdir(where) if n.endswith(".sock")], "no server was started"
+    finally:
+        subprocess.run([str(Path(sys.executable).with_name("speclintd")), "stop"],
+                       capture_output=True, timeout=60)
+        shutil.rmtree(where, ignore_errors=True)

@@ -38,3 +38,11 @@ def main() -> None:
     from speclint.cli import main as cli_main
 
     cli_main(prog_name="speclint")
+
+
+def resident() -> None:
+    """The ``speclintd`` console script: ``speclint`` served by a resident process."""
+    drop_working_directory(sys.path)
+    from speclint.resident import main as resident_main
+
+    resident_main(sys.argv[1:])
