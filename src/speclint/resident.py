@@ -445,6 +445,8 @@ def serve(path: str, idle: float | None = None) -> None:
                                                 or IDLE_SECONDS)
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     temporary = f"{path}.{os.getpid()}.tmp"
+    if os.path.lexists(temporary):  # left by a killed server of the same pid
+        os.unlink(temporary)
     listener.bind(temporary)
     listener.listen(64)
     os.replace(temporary, path)
@@ -462,8 +464,11 @@ def serve(path: str, idle: float | None = None) -> None:
                 conn.close()
                 break
             if os.fork() == 0:
-                listener.close()
-                _child(conn, own)  # never returns
+                try:  # nothing of the server's loop may run on in a child, even on SIGTERM
+                    listener.close()
+                    _child(conn, own)
+                finally:
+                    os._exit(2)
             conn.close()
     except _Stop:
         pass
