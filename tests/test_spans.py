@@ -214,7 +214,9 @@ def _tables(tokens: list[Token]) -> list[list[list[str]]]:
 @given(st.lists(st.sampled_from([
     "| a | b |", "|---|---|", "| :-: | --: |", "| 1 | 2 |", "| 1 | 2 | 3 |", "| x \\| y | z |",
     "a | b", "--- | ---", "1 | 2", "|  |  |", "| a |", "|---|", "text", "", "> | q | r |",
-    "> |---|---|", "- | l | m |", "  |---|---|", "    | c | d |", "|-x-|---|"]), max_size=12))
+    "> |---|---|", "- | l | m |", "  |---|---|", "    | c | d |", "|-x-|---|",
+    "| x \\\\| y |", "| \\\\\\| z | w |", "| \u00a0 |\tb\t|", "|\u2003q | r\\ |"]),
+    max_size=12))
 def test_tables_are_read_as_mistune_reads_them(lines: list[str]) -> None:
     """The table rules keep a table as its cells' texts but find the same tables, rows and
     cells as mistune's table plugin (with a dictionary per cell). A table that breaks off and
