@@ -261,3 +261,42 @@ def test_the_warm_up_depends_on_no_caller() -> None:
                           cwd=tempfile.gettempdir(), timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["0", "0", "0"]
+
+
+def _children(pid: int) -> list[int]:
+    """Processes whose parent is ``pid`` (Linux /proc)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+def test_ctrl_c_reaches_the_child(resident_env: dict[str, str], specs: Path) -> None:
+    """The caller passes SIGINT on: the child (waiting for stdin here, which stays open) says
+    'interrupted' and exits 130, as speclint does."""
+    import signal
+
+    _run("speclintd", ["--version"], resident_env, specs)
+    status = _run("speclintd", ["status"], resident_env, specs)[1].decode()
+    server = int(status.split("(pid ")[1].split(")")[0])
+    caller = subprocess.Popen([_script("speclintd"), "check", "-"], env=resident_env,
+                              cwd=specs, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE)
+    try:
+        assert _wait_until(lambda: _children(server)), "no child was forked"
+        [child] = _children(server)
+        caller.send_signal(signal.SIGINT)
+        out, err = caller.communicate(timeout=60)
+        assert (caller.returncode, out, err) == (130, b"", b"speclint: interrupted\n")
+        assert _wait_until(lambda: not Path(f"/proc/{child}").exists()), "the child lives on"
+    finally:
+        caller.kill()
+        if caller.stdin:
+            caller.stdin.close()
