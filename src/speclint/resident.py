@@ -9,7 +9,8 @@ the speclint command as a fresh process would, writing straight to the caller's 
 pipe, and the exit status comes back over the socket.
 
 - Same bytes, same exit status as ``speclint``: every child is a fork of a server that has
-  linted nothing, given the caller's directory, environment and stream encodings.
+  linted nothing but a built-in warm-up spec and holds nothing that depends on a caller
+  (``warm``); the child takes on the caller's directory, environment and stream encodings.
 - The same user only: the socket lives in a folder of the user's own (mode 0700, checked on
   every call) and on Linux the peer's uid is checked as well. AF_UNIX only: nothing listens on
   a network.
@@ -43,7 +44,7 @@ _kept: list[object] = []  # the server's own streams: never closed by the garbag
 
 def folder() -> str:
     """``$SPECLINT_RESIDENT_DIR``, else ``$XDG_RUNTIME_DIR/speclint``, else
-    ``$TMPDIR/speclint-<uid>``."""
+    ``speclint-<uid>`` in ``$TMPDIR`` or ``/tmp``."""
     chosen = os.environ.get("SPECLINT_RESIDENT_DIR")
     if chosen:
         return chosen
