@@ -180,6 +180,23 @@ def test_a_folder_open_to_others_is_not_used(resident_env: dict[str, str], specs
     assert "is open to other users (mode 755; 700 needed)" in out
 
 
+def test_what_cannot_be_served_runs_in_process(resident_env: dict[str, str],
+                                               specs: Path, tmp_path: Path) -> None:
+    """A closed standard stream, or a socket path too long for AF_UNIX: speclint runs in the
+    caller's process (same bytes), and no server is started."""
+    args = ["check", "--no-cache", "refunds-api.md"]
+    expected = _run("speclint", args, resident_env, specs)
+    closed = subprocess.run([_script("speclintd"), *args], env=resident_env, cwd=specs,
+                            capture_output=True, timeout=120,
+                            preexec_fn=lambda: os.close(0))  # noqa: PLW1509 - test only
+    assert (closed.returncode, closed.stdout, closed.stderr) == expected
+    assert not _sockets(resident_env)
+    deep = tmp_path / ("d" * 60) / ("e" * 60)
+    long_env = {**resident_env, "SPECLINT_RESIDENT_DIR": str(deep)}
+    assert _run("speclintd", args, long_env, specs) == expected
+    assert not [p for p in os.listdir(deep) if p.endswith(".sock")]
+
+
 def test_a_caller_of_another_installation_is_refused(resident_env: dict[str, str],
                                                      specs: Path) -> None:
     _run("speclintd", ["--version"], resident_env, specs)
