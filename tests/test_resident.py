@@ -14,7 +14,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -66,10 +66,10 @@ def _sockets(env: dict[str, str]) -> list[str]:
     return sorted(p for p in os.listdir(env["SPECLINT_RESIDENT_DIR"]) if p.endswith(".sock"))
 
 
-def _wait_until(condition: object, seconds: float = 20.0) -> bool:
+def _wait_until(condition: Callable[[], object], seconds: float = 20.0) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        if condition():  # type: ignore[operator]
+        if condition():
             return True
         time.sleep(0.05)
     return False

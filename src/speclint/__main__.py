@@ -4,7 +4,7 @@
 does not trust, so speclint.entry drops that entry before anything else is imported: nothing in
 the linted folder (a ``click.py``, a ``pathlib.py``, a ``yaml/`` package, an
 ``evil-1.0.dist-info`` registering a ``speclint.checks`` plugin) may be imported or seen as
-installed. This module and the package's ``__init__`` import nothing themselves.
+installed. This module imports nothing else, the package's ``__init__`` only ``os``.
 """
 
 from speclint.entry import main

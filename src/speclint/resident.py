@@ -97,9 +97,8 @@ def identity(search_path: list[str]) -> str:
     import speclint
 
     package = os.path.dirname(os.path.abspath(speclint.__file__))
-    # the rules are in the package in a wheel, at the repository root otherwise
-    rules = os.path.join(os.path.dirname(os.path.dirname(package)), "rules")
-    outside = [] if os.path.isdir(os.path.join(package, "rules")) else _files_of(rules)
+    rules = speclint.rules_folder()  # in the package (a wheel), or at the repository root
+    outside = [] if rules.startswith(package + os.sep) else _files_of(rules)
     parts = [PROTOCOL.decode(), speclint.__version__, sys.executable, sys.version,
              repr(sys.flags), *search_path, *map(_stamp, search_path),
              *_files_of(package), *outside]

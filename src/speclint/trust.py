@@ -7,11 +7,11 @@ on ``sys.path`` is also where ``importlib.metadata`` looks for installed distrib
 repository holding ``evil-1.0.dist-info/entry_points.txt`` plus an ``evilmod/`` package would
 otherwise register a ``speclint.checks`` plugin and have it imported.
 
-Two guards, both here:
+Two guards:
 
 - :func:`drop_working_directory` (speclint.entry) removes the working directory from
   ``sys.path``; the ``speclint`` command calls it before it imports anything else.
-- :func:`untrusted_reason` refuses a plugin distribution found inside the *working tree* (the
+- :func:`untrusted_reason` (here) refuses a plugin distribution found inside the *working tree* (the
   working directory, and the git work tree that contains it) unless it lies in one of the
   running interpreter's own site-packages folders (so a project's in-tree ``.venv`` still
   works); :func:`no_working_tree_on_path` hides the working tree from ``sys.path`` while a

@@ -9,17 +9,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from speclint import yamlsafe
+from speclint import rules_folder, yamlsafe
 from speclint.fragments import Plan
 from speclint.prefilter import CODE_FRAGMENTS, FRAGMENTS, Guarded
 
 
 def rules_dir() -> Path:
     """The built-in rules folder: inside the wheel, or at the repository root."""
-    packaged = Path(__file__).parent / "rules"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parents[2] / "rules"
+    return Path(rules_folder())
 
 
 @dataclass(frozen=True)
