@@ -317,3 +317,12 @@ def test_ctrl_c_reaches_the_child(resident_env: dict[str, str], specs: Path) -> 
         caller.kill()
         if caller.stdin:
             caller.stdin.close()
+
+
+def test_without_fork_or_unix_sockets_nothing_is_served(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """Windows, say: speclintd is speclint in its own process, and stop/status say so."""
+    monkeypatch.setattr(resident, "_supported", lambda: False)
+    assert resident.served(["--version"]) is None
+    assert resident._manage("status") == 0
+    assert "no resident process on this platform" in capsys.readouterr().out
