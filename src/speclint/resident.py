@@ -9,7 +9,7 @@ the speclint command as a fresh process would, writing straight to the caller's 
 pipe, and the exit status comes back over the socket.
 
 - Same bytes, same exit status as ``speclint``: every child is a fork of a server that has
-  linted nothing but a built-in warm-up spec and holds nothing that depends on a caller
+  linted nothing but the built-in technical template and holds nothing that depends on a caller
   (``warm``); the child takes on the caller's directory, environment and stream encodings.
 - The same user only: the socket lives in a folder of the user's own (mode 0700, checked on
   every call) and on Linux the peer's uid is checked as well. AF_UNIX only: nothing listens on
@@ -357,6 +357,7 @@ def warm() -> None:
     import speclint.report
     import speclint.runner  # noqa: F401
     from speclint import linter, prefilter, ruleset, schemas, vocab
+    from speclint.authoring import render_template
 
     for name in speclint.report.FORMATS:
         speclint.report.get_formatter(name)
@@ -364,72 +365,17 @@ def warm() -> None:
         schemas.validator(name)
     for pattern in vocab.guarded_patterns(vocab.load_vocabulary()):
         pattern.regex  # noqa: B018 - compiled now, once for every child
-    # a spec with one of everything: what the rules compile on first use is compiled here
+    # a spec with one of everything (the technical template, which passes): what the rules
+    # compile on first use is compiled here
+    spec = render_template("technical", "Warm-up")
     settings = linter.Settings(rules=ruleset.load_rules())
-    linter.lint_bytes("warm-up.md", WARM_UP_SPEC.encode(), settings, Path("warm-up.md"))
+    linter.lint_bytes("warm-up.md", spec.encode(), settings, Path("warm-up.md"))
     prefilter.forget()
     gc.collect()
     gc.freeze()  # no child's collection walks (and so copies) the server's objects
 
 
-WARM_UP_SPEC = """---
-title: Warm-up
-status: draft
-owner: speclint
----
-# Warm-up spec
-
-## API
-
-`POST /v1/refunds` creates a refund. Request: `{"charge_id": "ch_1", "amount": 500}`.
-
-```json
-{"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object"}
-```
-
-## Data model
-
-| Field | Type | Notes |
-|-------|------|-------|
-| id | string | TBD |
-
-```sql
-CREATE TABLE refunds (id TEXT PRIMARY KEY, amount INTEGER NOT NULL);
-```
-
-## Latency
-
-p99 <= 300 ms for `POST /v1/refunds`.
-
-## Rate limits
-
-100 requests per second per API key; 429 with Retry-After beyond that.
-
-## Error codes
-
-| Code | HTTP | Meaning |
-|------|------|---------|
-| card_declined | 402 | The card was declined |
-
-## Migration plan
-
-1. Ship behind a flag.
-2. Backfill.
-
-Rollback: turn the flag off.
-
-## Compatibility
-
-The API is versioned by path (/v1); changes within v1 are additive only.
-
-> Not applicable: a quoted aside <!-- speclint-disable-next-line SL010 -->
-
-- a list item
-  - a nested item
-"""
-
-
-def serve(path: str, idle: float | None = None) -> None:
+def serve(path: str) -> None:
     """Listen on ``path`` until idle (or SIGTERM), forking a child for each call."""
     import signal
 
@@ -441,8 +387,7 @@ def serve(path: str, idle: float | None = None) -> None:
     if socket_path(where, own) != path:
         return  # the installation changed while starting: the caller runs in-process
     warm()
-    idle = idle if idle is not None else float(os.environ.get("SPECLINT_RESIDENT_IDLE")
-                                                or IDLE_SECONDS)
+    idle = float(os.environ.get("SPECLINT_RESIDENT_IDLE") or IDLE_SECONDS)
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     temporary = f"{path}.{os.getpid()}.tmp"
     if os.path.lexists(temporary):  # left by a killed server of the same pid
