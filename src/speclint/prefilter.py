@@ -226,10 +226,14 @@ class Guarded:
         return best
 
     def match(self, text: str, *args: Any) -> re.Match[str] | None:
-        return self._anchored("match", text, args)
+        if self._branches or args:
+            return self._anchored("match", text, args)
+        return self.regex.match(text) if self.possible(text) else None  # the usual case
 
     def fullmatch(self, text: str, *args: Any) -> re.Match[str] | None:
-        return self._anchored("fullmatch", text, args)
+        if self._branches or args:
+            return self._anchored("fullmatch", text, args)
+        return self.regex.fullmatch(text) if self.possible(text) else None
 
     def _splits(self, text: str, args: tuple[Any, ...]) -> bool:
         """Run the alternatives one by one? (written out in ``search`` and ``finditer``, the

@@ -10,6 +10,7 @@ from speclint.detect.base import (
     decide,
     evidence,
     not_applicable,
+    per_header,
 )
 from speclint.document import Section
 from speclint.models import EVIDENCE_KEPT, ElementReport, Evidence
@@ -51,10 +52,12 @@ def _step_units(ctx: Context, sections: list[Section]) -> list[Evidence]:
     if len(step_lines) >= 2 or any(len(ev.p("step_text").findall(u.text)) >= 2
                                    for u in step_lines):
         found.append(evidence(step_lines[0].line, "step-text", step_lines[0].text))
+    phased: dict[object, bool] = {}  # header -> does a column name a step or phase?
     for block, _ in ctx.tables:
         header = block.rows[0].cells if block.rows and block.rows[0].header else []
-        if (any(ev.p("step_table").match(h.strip("*_` ").lower()) for h in header)
-                and len(block.rows) > 2 and block.start in covered):
+        if (len(block.rows) > 2 and block.start in covered
+                and per_header(phased, header, lambda cells: any(
+                    ev.p("step_table").match(h.strip("*_` ").lower()) for h in cells))):
             found.append(evidence(block.start, "phase-table", " | ".join(header)))
     return found
 
