@@ -207,18 +207,40 @@ def test_jobs_and_hash_seed_do_not_change_the_report(tmp_path_factory: Any,
 _ALIAS_PATTERNS = """
 from speclint.vocab import load_vocabulary
 for name, element in sorted(load_vocabulary().elements.items()):
-    for key, pattern in sorted(element.patterns.items()):
-        if key.endswith("headings"):
-            print(name, key, pattern.pattern)
+    for key, aliases in sorted(element.aliases.items()):
+        print(name, key, aliases)
 """
 
 
-def test_heading_alias_patterns_are_the_same_text_under_any_hash_seed() -> None:
-    """Aliases come from a set; their alternation is written in one order whatever the seed,
-    so every process compiles (and could cache) the same pattern."""
+def test_heading_aliases_are_in_one_order_under_any_hash_seed() -> None:
+    """Aliases come from a set; they are kept in one order whatever the seed, so every
+    process reads (and reports evidence from) the same list."""
     texts = [subprocess.run([sys.executable, "-c", _ALIAS_PATTERNS], capture_output=True,
                             text=True, timeout=60, check=True,
                             env={**os.environ, "PYTHONHASHSEED": seed}).stdout
              for seed in ("1", "2", "3")]
     assert texts[0].count("\n") >= 10
     assert texts[0] == texts[1] == texts[2]
+
+
+_TITLE_WORDS = ["api", "rate", "limits", "error", "codes", "data", "model", "v2", "rate-limits"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_TITLE_WORDS), min_size=1, max_size=5), max_size=8),
+       st.lists(st.sampled_from(_TITLE_WORDS[:-1]), min_size=1, max_size=3))
+def test_a_title_holds_an_alias_as_whole_words_in_a_row(titles: list[list[str]],
+                                                        alias: list[str]) -> None:
+    """The word index finds the titles that the alias, between spaces or the ends of the
+    title, occurs in: what a regular expression with those bounds finds."""
+    from speclint.detect.base import Context
+    from speclint.document import build_document
+    from speclint.source import load_source
+    from speclint.vocab import load_vocabulary
+
+    text = "# Spec\n\n" + "".join(f"## {' '.join(words)}\n\ntext\n\n" for words in titles)
+    ctx = Context(build_document("t.md", load_source(text.encode())), load_vocabulary())
+    bounded = re.compile(r"(?<![^ ])" + re.escape(" ".join(alias)) + r"(?![^ ])")
+    expected = [index for index, section in enumerate(ctx.titled_sections)
+                if bounded.search(section.norm)]
+    assert ctx._titles_holding(tuple(alias)) == expected

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -27,6 +26,7 @@ class ElementVocab:
     patterns: dict[str, Any]  # name -> Guarded pattern or a tuple of them
     lists: dict[str, tuple[str, ...]]
     values: dict[str, Any]  # numbers and tables (never compiled): name -> int, float, dict
+    aliases: dict[str, tuple[tuple[str, ...], ...]]  # '...headings' key -> each alias's words
 
     def value(self, name: str) -> Any:
         return self.values[name]
@@ -38,11 +38,10 @@ class ElementVocab:
         value = self.patterns[name]
         return value if isinstance(value, tuple) else (value,)
 
-    def heading_hits(self, norm_titles: str, key: str = "headings") -> Iterator[int]:
-        """Offsets in ``norm_titles`` (normalised titles, one per line) where an alias
-        starts as whole words: one scan for every title of a document."""
-        pattern = self.patterns.get(f"_{key}")
-        return (match.start() for match in pattern.finditer(norm_titles)) if pattern else iter(())
+    def alias_words(self, key: str = "headings") -> tuple[tuple[str, ...], ...]:
+        """The heading aliases of ``key``, each as its words (titles hold an alias when they
+        hold its words in a row)."""
+        return self.aliases.get(key, ())
 
     def union(self, name: str) -> re.Pattern[str]:
         """All patterns of a list as one alternation (one scan instead of many)."""
@@ -68,13 +67,10 @@ def _compile(value: Any, known: dict[str, Plan], code: bool = False) -> Any:
     return Guarded(value, 0, fragment_set, known.get(fragment_key(value, 0)))
 
 
-def _alias_pattern(aliases: list[Any]) -> re.Pattern[str]:
-    # longest first, so a longer alias wins over its prefix; then alphabetical, so the pattern
-    # is the same text in every process (a set's order depends on the string hash seed)
-    words = sorted({" ".join(str(a).lower().split()) for a in aliases},
-                   key=lambda word: (-len(word), word))
-    # between spaces, or the start or end of a title (of a line, when titles are joined)
-    return re.compile(r"(?<![^ \n])(?:" + "|".join(re.escape(w) for w in words) + r")(?![^ \n])")
+def _alias_words(aliases: list[Any]) -> tuple[tuple[str, ...], ...]:
+    """Each alias as its lower-case words, sorted: the same order in every process (a set's
+    order depends on the string hash seed)."""
+    return tuple(sorted({tuple(str(a).lower().split()) for a in aliases} - {()}))
 
 
 _GLOBAL_FLAGS = re.compile(r"^\(\?([imsx]+)\)")
@@ -98,19 +94,20 @@ def _element(data: dict[str, Any], known: dict[str, Plan]) -> ElementVocab:
     lists = {k: tuple(str(x).lower() for x in v) for k, v in data.items()
              if k.endswith("headings") and k != "headings"}
     patterns: dict[str, Any] = {}
+    aliases: dict[str, tuple[tuple[str, ...], ...]] = {}
     values = {k: v for k, v in data.items() if isinstance(v, (int, float, dict))}
     for key, value in data.items():
         if key in values:
             continue
         if key.endswith("headings"):
-            patterns[f"_{key}"] = _alias_pattern(value)  # titles are short: no prefilter
+            aliases[key] = _alias_words(value)
             continue
         code = key.endswith("_code")  # read on code blocks, not on prose
         patterns[key] = _compile(value, known, code)
         if isinstance(value, list):
             patterns[f"_union_{key}"] = _compile("|".join(_scoped(v) for v in value), known,
                                                  code)
-    return ElementVocab(headings, patterns, lists, values)
+    return ElementVocab(headings, patterns, lists, values, aliases)
 
 
 @cache
