@@ -225,9 +225,8 @@ def test_what_the_caller_makes_of_an_answer(answer: bytes, status: int | None, m
         theirs.sendall(answer)
         theirs.close()
         assert resident._await_exit(ours) == status
-    assert message in capsys.readouterr().err
-    if not message:
-        assert capsys.readouterr().err == ""
+    err = capsys.readouterr().err
+    assert message in err if message else err == ""
 
 
 def test_identity_follows_the_code_and_the_installed_packages(
