@@ -336,7 +336,7 @@ def test_file_over_max_blocks_is_sl009_and_the_others_are_linted(tmp_path: Path)
     assert codes(results["many.md"]) == ["SL009"]
     finding = results["many.md"]["findings"][0]
     assert finding["severity"] == "error" and finding["line"] == 1
-    assert "raise max_blocks" in finding["message"] and "(more than 200 blocks)" in \
+    assert "raise max_blocks" in finding["message"] and "(more than 200 blocks: max_blocks)" in \
         finding["message"]
     assert "SL009" not in codes(results["good.md"])
     assert results["good.md"]["elements"]["api-contract"]["state"] == "present"
@@ -344,14 +344,75 @@ def test_file_over_max_blocks_is_sl009_and_the_others_are_linted(tmp_path: Path)
 
 @pytest.mark.parametrize("name", ["headings", "nested-quote-lines"])
 def test_default_max_blocks_stops_files_of_tiny_blocks(tmp_path: Path, name: str) -> None:
-    """With the default limit (200,000): 250,000 headings, and quotes nested up to 49 deep on
-    every line (mistune copies each line once per level: about 25 times), are SL009."""
+    """With the default max_blocks (200,000) and no limit by size: 250,000 headings, and quotes
+    nested up to 49 deep on every line (mistune copies each line once per level: about 25
+    times), are SL009."""
     data = {"headings": lambda: b"".join(b"## H%d\n" % i for i in range(250_000)),
             "nested-quote-lines": lambda: b"# T\n\n" + b"".join(
                 b">" * (i % 50) + b" x\n" for i in range(12_000))}[name]()
     (tmp_path / "tiny.md").write_bytes(data)
+    (tmp_path / ".speclint.yaml").write_text("min_chars_per_block: 0\n", "utf-8")
     results = assert_sane(run_check(["tiny.md"], cwd=tmp_path), {"tiny.md": data})
     assert codes(results["tiny.md"]) == ["SL009"]
+    assert "(more than 200000 blocks: max_blocks)" in results["tiny.md"]["findings"][0]["message"]
+
+
+# "## H\n" is 5 characters and one block; with the document, n headings are n + 1 blocks in
+# 5n characters, and the limit by size is 10,000 + 5n // 16: 14,545 for n = 14,544 (linted,
+# 14,545 blocks) and for n = 14,545 (SL009, 14,546 blocks)
+DENSE_LINTED, DENSE_REFUSED = 14_544, 14_545
+
+
+def test_a_file_of_tiny_blocks_past_its_size_is_sl009_and_the_others_are_linted(
+        tmp_path: Path) -> None:
+    """Past 10,000 blocks, a file may hold one block per 16 characters (min_chars_per_block):
+    one heading more than that is SL009, with the limit and the key in the message."""
+    files = {"linted.md": b"## H\n" * DENSE_LINTED, "refused.md": b"## H\n" * DENSE_REFUSED,
+             "good.md": (EXAMPLES / "refunds-api.md").read_bytes()}
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    results = assert_sane(run_check(list(files), cwd=tmp_path), files)
+    assert "SL009" not in codes(results["linted.md"])
+    assert codes(results["refused.md"]) == ["SL009"]
+    message = results["refused.md"]["findings"][0]["message"]
+    assert message.endswith("lower min_chars_per_block (0 turns either limit off). (more than "
+                            "14545 blocks for its 72725 characters: 10000 plus one per 16 "
+                            "characters, min_chars_per_block)"), message
+    assert results["good.md"]["elements"]["api-contract"]["state"] == "present"
+
+
+def test_min_chars_per_block_is_configured_and_zero_turns_it_off(tmp_path: Path) -> None:
+    data = b"## H\n" * DENSE_REFUSED
+    (tmp_path / "dense.md").write_bytes(data)
+    # 14,546 blocks in 72,725 characters: within 10,000 + 72,725 // 15, over 10,000 + 72,725 // 17
+    for setting, refused in [("min_chars_per_block: 0", False),
+                             ("min_chars_per_block: 15", False), ("min_chars_per_block: 17", True),
+                             ("min_chars_per_block: 0\nmax_blocks: 14545", True)]:
+        (tmp_path / ".speclint.yaml").write_text(setting + "\n", "utf-8")
+        results = assert_sane(run_check(["dense.md"], cwd=tmp_path), {"dense.md": data})
+        assert ("SL009" in codes(results["dense.md"])) is refused, setting
+
+
+@pytest.mark.parametrize(("max_blocks", "min_chars", "chars", "limit"), [
+    (200_000, 16, 0, 10_000),  # an empty file may still hold 10,000 blocks
+    (200_000, 16, 160_000, 20_000),
+    (200_000, 16, 160_015, 20_000),  # whole blocks only
+    (200_000, 16, 10 * 1024 * 1024, 200_000),  # 10 MB: max_blocks is the lower
+    (0, 16, 160_000, 20_000),  # no max_blocks: the size still limits
+    (200_000, 0, 10 * 1024 * 1024 * 100, 200_000),  # no limit by size
+    (0, 0, 1_000_000, 0),  # no limit at all
+    (50, 16, 0, 50),
+])
+def test_the_block_limit_is_the_lower_of_max_blocks_and_the_size(
+        max_blocks: int, min_chars: int, chars: int, limit: int) -> None:
+    from speclint.linter import Settings
+
+    settings = Settings(rules=[], max_blocks=max_blocks, min_chars_per_block=min_chars)
+    assert settings.block_limit(chars) == limit
+    if limit:
+        key = "max_blocks" if limit == max_blocks else "min_chars_per_block"
+        assert settings.block_limit_detail(chars).startswith(f"more than {limit} blocks")
+        assert settings.block_limit_detail(chars).endswith(key)
 
 
 def test_max_blocks_zero_means_no_limit(tmp_path: Path) -> None:

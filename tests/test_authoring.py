@@ -251,7 +251,7 @@ def test_explain_suppression_without_reason_shows_its_configuration() -> None:
     ("SL002", "bytes that are not UTF-8"),
     ("SL003", "the file's size"),
     ("SL006", "a bug in speclint"),
-    ("SL009", "hundreds of thousands of blocks"),
+    ("SL009", "tens of thousands of blocks"),
 ])
 def test_file_problem_rules_say_why_there_is_no_markdown_example(tmp_path: Path, code: str,
                                                                  why: str) -> None:

@@ -488,3 +488,19 @@ def test_max_blocks_is_part_of_the_cache_key(tmp_path: Path) -> None:
     assert codes(60) == {"SL009"}
     assert "SL009" not in codes(61)
     assert (tmp_path / ".speclint_cache").is_dir()
+
+
+def test_min_chars_per_block_is_part_of_the_cache_key(tmp_path: Path) -> None:
+    """15,001 blocks (the document and 15,000 headings of 5 characters, 75,000 in all) are
+    over 10,000 + 75,000 // 20 and within 10,000 + 75,000 // 5: SL009 at 20, linted at 5."""
+    (tmp_path / "spec.md").write_text("## H\n" * 15_000, "utf-8")
+
+    def codes(min_chars: int) -> set[str]:
+        (tmp_path / ".speclint.yaml").write_text(f"min_chars_per_block: {min_chars}\n", "utf-8")
+        done = speclint("check", "--format", "json", "spec.md", cwd=tmp_path)
+        return {f["code"] for f in json.loads(done.stdout)["files"][0]["findings"]}
+
+    assert "SL009" not in codes(5)
+    assert codes(20) == {"SL009"}
+    assert "SL009" not in codes(5)
+    assert (tmp_path / ".speclint_cache").is_dir()

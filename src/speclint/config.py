@@ -25,6 +25,10 @@ DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024
 DEFAULT_MAX_FINDINGS_PER_RULE = 1000
 # about 100 times the blocks of the biggest real spec in the corpus (docs/security.md)
 DEFAULT_MAX_BLOCKS = 200_000
+# past BLOCKS_ALWAYS_ALLOWED blocks (five times the biggest real spec's), a file may hold one
+# block per this many characters on average (real specs of 500 blocks or more: 39 or more)
+DEFAULT_MIN_CHARS_PER_BLOCK = 16
+BLOCKS_ALWAYS_ALLOWED = 10_000
 
 
 @dataclass
@@ -45,6 +49,7 @@ class Config:
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
     max_findings_per_rule: int = DEFAULT_MAX_FINDINGS_PER_RULE
     max_blocks: int = DEFAULT_MAX_BLOCKS
+    min_chars_per_block: int = DEFAULT_MIN_CHARS_PER_BLOCK
     text: str | None = None  # the file's text, to find the line of a key later
 
     def relative(self, path: Path) -> str:

@@ -11,7 +11,13 @@ from pathlib import Path
 
 from speclint import prefilter, suppress
 from speclint.checks import CHECKS, Hit, Run
-from speclint.config import DEFAULT_MAX_BLOCKS, DEFAULT_MAX_FINDINGS_PER_RULE, glob_match
+from speclint.config import (
+    BLOCKS_ALWAYS_ALLOWED,
+    DEFAULT_MAX_BLOCKS,
+    DEFAULT_MAX_FINDINGS_PER_RULE,
+    DEFAULT_MIN_CHARS_PER_BLOCK,
+    glob_match,
+)
 from speclint.detect import detect
 from speclint.detect.base import Context
 from speclint.document import build_document
@@ -41,7 +47,25 @@ class Settings:
     max_file_bytes: int = 10 * 1024 * 1024
     max_findings_per_rule: int = DEFAULT_MAX_FINDINGS_PER_RULE  # 0: no limit
     max_blocks: int = DEFAULT_MAX_BLOCKS  # 0: no limit
+    min_chars_per_block: int = DEFAULT_MIN_CHARS_PER_BLOCK  # 0: no limit by size
     debug: bool = False
+
+    def block_limit(self, chars: int) -> int:
+        """The most blocks a file of ``chars`` characters may hold (0: no limit): max_blocks,
+        and past BLOCKS_ALWAYS_ALLOWED, one per min_chars_per_block characters, so that the
+        parse and the rules cost at most a fixed amount per character of the file."""
+        by_size = (BLOCKS_ALWAYS_ALLOWED + chars // self.min_chars_per_block
+                   if self.min_chars_per_block else 0)
+        limits = [limit for limit in (self.max_blocks, by_size) if limit]
+        return min(limits) if limits else 0
+
+    def block_limit_detail(self, chars: int) -> str:
+        """Why a file of ``chars`` characters may hold no more blocks (SL009's detail)."""
+        limit = self.block_limit(chars)
+        if limit == self.max_blocks:
+            return f"more than {limit} blocks: max_blocks"
+        return (f"more than {limit} blocks for its {chars} characters: {BLOCKS_ALWAYS_ALLOWED}"
+                f" plus one per {self.min_chars_per_block} characters, min_chars_per_block")
 
     @property
     def by_key(self) -> dict[str, Rule]:
@@ -144,7 +168,11 @@ def lint_source(display: str, source: Source, settings: Settings, path: Path,
     status, profile_name, rule_settings = _pick(source, settings, path)
     profile = load_profile(profile_name)
     vocab: Vocabulary = load_vocabulary()
-    doc = build_document(display, source, settings.max_blocks)
+    chars = len(source.text)
+    try:
+        doc = build_document(display, source, settings.block_limit(chars))
+    except TooManyBlocks:
+        raise TooManyBlocks(settings.block_limit_detail(chars)) from None
     ctx, reports, issues = detect(doc, vocab)
     run = Run(doc, ctx, reports, issues, status, {**_file_problems(source), **(extra or {})},
               profile.elements)
@@ -273,9 +301,8 @@ def lint_bytes(display: str, data: bytes, settings: Settings, path: Path) -> Fil
         raise
     except TooDeep:
         return problem_result(display, "too-deep", settings)
-    except TooManyBlocks:
-        return problem_result(display, "too-many-blocks", settings,
-                              f"more than {settings.max_blocks} blocks")
+    except TooManyBlocks as exc:
+        return problem_result(display, "too-many-blocks", settings, str(exc))
     except Exception as exc:  # noqa: BLE001 - isolation: one file must not stop the run
         detail = f"{type(exc).__name__}: {exc}"
         if settings.debug:

@@ -99,7 +99,7 @@ def _settings(options: dict[str, Any], config: Config) -> Settings:
         root=str(config.root), require_suppression_reason=config.require_suppression_reason,
         max_file_bytes=config.max_file_bytes,
         max_findings_per_rule=config.max_findings_per_rule, max_blocks=config.max_blocks,
-        debug=bool(options.get("debug")))
+        min_chars_per_block=config.min_chars_per_block, debug=bool(options.get("debug")))
 
 
 def _split(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -254,7 +254,7 @@ def _cache(options: dict[str, Any], config: Config, settings: Settings) -> Any |
              repr(sorted(settings.rule_settings.items())), repr(settings.overrides),
              settings.root, repr(settings.require_suppression_reason),
              str(settings.max_file_bytes), str(settings.max_findings_per_rule),
-             str(settings.max_blocks)]
+             str(settings.max_blocks), str(settings.min_chars_per_block)]
     for source in rule_sources + [str(Path(__file__).parent.parent / "speclint" / "rules")]:
         parts.append(source)
     from speclint import bundle
