@@ -359,6 +359,19 @@ def test_paragraphs_split_into_sentences_with_their_lines() -> None:
     ]
 
 
+@given(st.lists(st.sampled_from(list("ab .!?\n\t`(*A") + ["e.g.", "i.e. ", "Dr. "]),
+                max_size=30).map("".join))
+@settings(max_examples=400, deadline=None)
+def test_one_sentence_fast_path_agrees_with_the_split(text: str) -> None:
+    """Where _sentences takes a paragraph as one sentence without looking for sentence ends
+    (no mark but the last), the general split finds the same one sentence."""
+    from speclint.detect.base import _sentences, _split_sentences
+    from speclint.document import Block
+
+    block = Block("paragraph", 3, 9, text, 0)
+    assert list(_sentences(block)) == list(_split_sentences(block))
+
+
 # ------------------------------------------------------------------ element sections
 #
 # Detectors find an element's sections by heading alias: every title of a document is read in

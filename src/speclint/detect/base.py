@@ -78,10 +78,18 @@ class Detection:
 def _sentences(block: Block) -> Iterator[tuple[int, str]]:
     """Split a paragraph into sentences, each with its first file line."""
     text = block.text
-    if "\n\n" not in text and not any(mark in text for mark in _SENTENCE_MARKS):
-        if text.strip():  # nothing can end a sentence inside: one sentence
+    # a mark ends a sentence only if a word follows it: none but a last one, one sentence
+    if "\n\n" not in text and not any(mark in text[:len(text.rstrip()) - 1]
+                                      for mark in _SENTENCE_MARKS):
+        if text.strip():
             yield block.start + text.count("\n", 0, len(text) - len(text.lstrip())), text.strip()
         return
+    yield from _split_sentences(block)
+
+
+def _split_sentences(block: Block) -> Iterator[tuple[int, str]]:
+    """_sentences' general case: cut at every sentence end."""
+    text = block.text
     counted, line = 0, block.start  # newlines counted up to ``counted``, so linear overall
     cuts = [(m.start(1) if m.lastindex else m.start(), m.end())
             for m in _SENTENCE_END.finditer(text)]
