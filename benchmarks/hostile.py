@@ -112,6 +112,13 @@ def _schemas_under_the_limit(size: int) -> bytes:
     return b"# Spec\n\n" + b"".join(blocks)
 
 
+def _empty_subschemas(size: int) -> bytes:
+    """Schemas of about 190 KB of ``{}`` each (allOf): the most values per character."""
+    block = (b'```json\n{"$schema": "https://json-schema.org/draft/2020-12/schema", "allOf": ['
+             + b", ".join([b"{}"] * 47_000) + b"]}\n```\n\n")
+    return b"# Spec\n\n" + block * max(1, size // len(block))
+
+
 CASES: dict[str, Callable[[int], bytes]] = {
     "realistic specs": _realistic,
     "placeholder lines (TBD)": lambda n: _repeat(b"TBD\n", n),
@@ -134,6 +141,7 @@ CASES: dict[str, Callable[[int], bytes]] = {
     "fenced code blocks": lambda n: _repeat(b"```json\n{\"a\": 1}\n```\n\n", n),
     "JSON Schema, many properties": _schema_with_properties,
     "JSON Schemas under the size limit": _schemas_under_the_limit,
+    "JSON Schemas of empty subschemas": _empty_subschemas,
     "HTML comments": lambda n: _repeat(b"<!-- speclint-disable SL010 -->\nTBD\n", n),
     "nested lists, five levels": lambda n: _repeat(
         b"- a\n  - b\n    - c\n      - d\n        - e\n", n),

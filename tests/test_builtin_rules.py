@@ -87,6 +87,40 @@ def test_a_file_has_its_schema_blocks_checked_up_to_a_total_size() -> None:
     assert sl014_lines(bad, bad, bad) == [4, 9]  # the third would go past the budget
 
 
+def test_a_file_has_its_schema_blocks_checked_up_to_a_number_of_values() -> None:
+    """Meta-validation costs up to about 200 us a value (a 198 KB ``allOf: [{}, {}, ...]``
+    took 10.8 s): past max_schema_values_per_file values of schemas in one file, later schema
+    blocks are not checked, however short. Values are counted by the commas, colons, brackets
+    and braces before them (and in YAML by lines)."""
+    from speclint.checks import _schema_values
+    from speclint.linter import Settings, lint_bytes
+    from speclint.ruleset import load_rules
+
+    rules = load_rules()
+    budget = next(r for r in rules if r.code == "SL014").params["max_schema_values_per_file"]
+
+    def bad(empties: int) -> str:
+        return ('{"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "banana",'
+                ' "allOf": [' + ", ".join(["{}"] * empties) + "]}")
+
+    # by hand: the outer {, the colons after $schema, https, type and allOf, the commas after
+    # the URL and banana, the [ and the first {}'s {: 9; each further ", {}" adds 2
+    assert _schema_values(bad(1), "json") == 9
+    assert _schema_values(bad(3), "json") == 13
+    assert _schema_values("a:\n  - b\n  - c\n", "yaml") == 1 + 3  # a colon, three lines
+    half = bad(budget // 4 - 10)  # 7 + budget // 2 - 20 values: two fit, three do not
+
+    def sl014_lines(*blocks: str) -> list[int]:
+        text = "# Model\n\n" + "".join(f"```json\n{b}\n```\n\n" for b in blocks)
+        result = lint_bytes("m.md", text.encode(), Settings(rules=rules), Path("m.md"))
+        return [f.line for f in result.findings if f.code == "SL014"]
+
+    assert sl014_lines(half, half) == [4, 8]  # two halves fit
+    assert sl014_lines(half, half, half) == [4, 8]  # the third would go past the budget
+    assert sl014_lines(bad(budget)) == []  # one block past it is never checked
+    assert sl014_lines(bad(budget), bad(1)) == [8]  # and leaves the budget to the next
+
+
 def test_a_schema_key_written_with_escapes_is_still_a_schema() -> None:
     """Blocks that cannot hold a "$schema" key are not parsed for SL014; a key spelled with
     escapes (no "schema" in the text) must still count."""

@@ -435,8 +435,10 @@ def code_block_valid(rule: Any, run: Run) -> Iterator[Hit]:
     labelled = set(params.get("schema_languages", []))
     schema_langs = json_langs | yaml_langs
     max_chars = params.get("max_schema_chars")
-    # a file's share of the slow checks: meta-validation (7 s per MB), YAML (30-40 us a block)
+    # a file's share of the slow checks: meta-validation (up to 200 us a value), YAML (30-40
+    # us a block)
     schema_chars = _Allowance(params.get("max_schema_chars_per_file"))
+    schema_values = _Allowance(params.get("max_schema_values_per_file"))
     yaml_chars = _Allowance(params.get("max_yaml_chars_per_file"))
     for block in run.doc.blocks:
         if block.kind != "code":
@@ -453,26 +455,42 @@ def code_block_valid(rule: Any, run: Run) -> Iterator[Hit]:
                 continue  # no "$schema" key: not a schema, nothing to parse
             if max_chars is not None and len(block.text) > max_chars:
                 continue  # checking a huge schema against the meta-schema takes minutes
-            if not schema_chars.take(len(block.text)):
-                continue  # the file's schemas have had their time
             parser = "json" if lang in json_langs else "yaml"
+            values = _schema_values(block.text, parser)
+            if not (schema_chars.fits(len(block.text)) and schema_values.fits(values)):
+                continue  # the file's schemas have had their time
+            schema_chars.take(len(block.text))
+            schema_values.take(values)
             yield from _schema_errors(block.text, block.body_start, parser, schema_label)
 
 
 class _Allowance:
-    """Characters a file may still have checked by one slow check (None: no limit)."""
+    """Characters (or values) a file may still have checked by one slow check (None: no
+    limit)."""
 
     def __init__(self, chars: int | None) -> None:
         self.left = chars
 
+    def fits(self, chars: int) -> bool:
+        """Are ``chars`` left?"""
+        return self.left is None or chars <= self.left
+
     def take(self, chars: int) -> bool:
         """Use up ``chars`` of it if that many are left (else check nothing: False)."""
-        if self.left is None:
-            return True
-        if chars > self.left:
+        if not self.fits(chars):
             return False
-        self.left -= chars
+        if self.left is not None:
+            self.left -= chars
         return True
+
+
+def _schema_values(text: str, parser: str) -> int:
+    """At least how many values the meta-schema check visits in a schema block, from its text
+    alone: every value but the first follows a comma, a colon or an opening bracket or brace
+    (and, in YAML, may start a line). Each costs the check up to about 200 us (``allOf: [{},
+    {}, ...]``: 60 us a character), so their count, not the block's length, bounds the time."""
+    marks = sum(map(text.count, ",:[{"))
+    return marks + (text.count("\n") if parser == "yaml" else 0)
 
 
 def _may_be_schema(text: str, labelled: bool) -> bool:
