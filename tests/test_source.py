@@ -102,6 +102,63 @@ def test_invalid_front_matter_yaml_points_at_the_file_line() -> None:
     assert "YAML" in message
 
 
+def test_front_matter_past_its_limit_is_not_read_and_the_body_is() -> None:
+    """Front matter is metadata (the corpus's biggest has 1,685 characters): past
+    MAX_FRONT_MATTER_CHARS it is an error on line 1 and is not parsed (100,000 keys under
+    not-applicable took 5 minutes before their lines were found in one pass, and seconds
+    after), while the body after it is still the body."""
+    from speclint.source import MAX_FRONT_MATTER_CHARS
+
+    keys = "".join(f"  k{i}: x\n" for i in range(MAX_FRONT_MATTER_CHARS // 10))
+    source = load_source(f"---\nnot-applicable:\n{keys}---\n# T\n".encode())
+    assert source.front_matter == {} and source.has_front_matter
+    assert source.front_matter_error == (1, f"is longer than {MAX_FRONT_MATTER_CHARS} characters "
+                                            "and was not read: keep only the spec's metadata "
+                                            "there (title, owner, status, profile, "
+                                            "not-applicable)")
+    assert source.lines[source.body_start - 1] == "# T"
+    fits = "a" * (MAX_FRONT_MATTER_CHARS - len("title: "))
+    assert load_source(f"---\ntitle: {fits}\n---\n# T\n".encode()).front_matter == {
+        "title": fits}
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    (b"---\ntitle: x\n# T\n",
+     "opened with '---' on line 1 is never closed: end it with a '---' line"),
+    (b"---\n- a\n---\n# T\n",
+     "must be a YAML mapping, not a list: write 'key: value' lines between the '---' lines"),
+    (b"---\ntitle: [x\n---\n# T\n",
+     "is not valid YAML (did not find expected ',' or ']'): write 'key: value' lines between "
+     "the '---' lines"),
+])
+def test_a_front_matter_error_says_what_to_write(data: bytes, message: str) -> None:
+    """SL004's message is 'Front matter <this>.': each says what is wrong and what to do."""
+    error = load_source(data).front_matter_error
+    assert error is not None and error[1] == message
+
+
+def test_key_lines_compose_the_text_once_and_find_each_path(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Lines of keys, indexes and the first of two equal keys, found with one compose of the
+    text however many paths are asked (one compose per path made 1,000 findings about a
+    mapping of 100,000 keys take minutes)."""
+    import yaml
+
+    from speclint import yamlsafe
+
+    text = "a: 1\nb:\n  - x\n  - y: 2\nb: 3\nc: {d: 4}\n"
+    #       1     2    3      4        5     6
+    composed = []
+    real = yaml.compose
+    monkeypatch.setattr(yaml, "compose", lambda *a, **k: composed.append(1) or real(*a, **k))
+    paths = [["a"], ["b"], ["b", 1], ["b", 1, "y"], ["c", "d"], ["missing"], ["a", "deeper"],
+             ["b", 9], [], [1]]
+    assert yamlsafe.key_lines(text, paths) == [1, 2, 4, 4, 6, 1, 1, 2, 1, 1]
+    assert composed == [1]
+    assert yamlsafe.key_line(text, ["c"]) == 6
+    assert yamlsafe.key_lines("a: [", [["a"]]) == [None]
+
+
 def test_dashes_after_line_1_are_not_front_matter() -> None:
     source = load_source(b"\n---\ntitle: x\n---\n")
     assert not source.has_front_matter

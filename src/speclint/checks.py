@@ -410,16 +410,18 @@ def front_matter_schema(rule: Any, run: Run) -> Iterator[Hit]:
     from speclint import schemas
 
     yaml_text = "\n".join(run.doc.source.lines[1:run.doc.source.body_start - 2])
-    for path, message in schemas.errors("front-matter", data):
-        line = (_key_line(yaml_text, path) or 0) + 1
+    problems = schemas.errors("front-matter", data)
+    lines = _key_lines(yaml_text, [path for path, _ in problems]) if problems else []
+    for (path, message), line in zip(problems, lines, strict=True):
         key = ".".join(str(p) for p in path) or "front matter"
-        yield Hit(max(line, 1), fields={"detail": f"{key}: {message}"})
+        yield Hit(max((line or 0) + 1, 1), fields={"detail": f"{key}: {message}"})
 
 
-def _key_line(yaml_text: str, path: list[Any]) -> int | None:
-    """The line of ``path`` in the front matter, remembered: finding it imports PyYAML."""
-    return remember.remembered("yaml-key-line", f"{json.dumps(path)}\n{yaml_text}",
-                               lambda: yamlsafe.key_line(yaml_text, path))
+def _key_lines(yaml_text: str, paths: list[list[Any]]) -> list[int | None]:
+    """The line of each of ``paths`` in the front matter, remembered together: finding them
+    imports PyYAML."""
+    return remember.remembered("yaml-key-lines", f"{json.dumps(paths)}\n{yaml_text}",
+                               lambda: yamlsafe.key_lines(yaml_text, paths))
 
 
 @check_type("code-block-valid")

@@ -56,6 +56,13 @@ def normalise(text: str) -> str:
     return text
 
 
+# front matter is a spec's metadata (the biggest of 601 in the corpus has 1,685 characters);
+# PyYAML builds it at some microseconds a value and the schema check adds more, so a
+# megabyte of it would take seconds: past this it is SL004, not read
+MAX_FRONT_MATTER_CHARS = 100_000
+_WRITE_KEYS = "write 'key: value' lines between the '---' lines"
+
+
 def _closing_line(lines: list[str]) -> int | None:
     for index in range(1, len(lines)):
         if lines[index].rstrip() in ("---", "..."):
@@ -69,7 +76,7 @@ def _read_front_matter(yaml_text: str) -> dict[str, Any]:
         return {"data": yamlsafe.load(yaml_text) if yaml_text.strip() else {}}
     except yamlsafe.YamlError as exc:
         line = (exc.line or 0) + 1 if exc.line else 1
-        return {"error": (line, f"front matter is not valid YAML: {exc}")}
+        return {"error": (line, str(exc))}
 
 
 def split_front_matter(source: Source) -> None:
@@ -79,22 +86,29 @@ def split_front_matter(source: Source) -> None:
         return
     closing = _closing_line(lines)
     if closing is None:
-        source.front_matter_error = (1, "front matter opened with '---' on line 1 is never closed")
+        source.front_matter_error = (1, "opened with '---' on line 1 is never closed: end it "
+                                        "with a '---' line")
         return
     source.has_front_matter = True
     source.body_start = closing + 2
     yaml_text = "\n".join(lines[1:closing])
-    read = remember.remembered("front-matter", yaml_text, lambda: _read_front_matter(yaml_text))
+    if len(yaml_text) > MAX_FRONT_MATTER_CHARS:
+        source.front_matter_error = (1, f"is longer than {MAX_FRONT_MATTER_CHARS} characters "
+                                        "and was not read: keep only the spec's metadata there "
+                                        "(title, owner, status, profile, not-applicable)")
+        return
+    read = remember.remembered("front-matter-yaml", yaml_text,
+                               lambda: _read_front_matter(yaml_text))
     if "error" in read:
-        line, message = read["error"]
-        source.front_matter_error = (line, message)
+        line, problem = read["error"]
+        source.front_matter_error = (line, f"is not valid YAML ({problem}): {_WRITE_KEYS}")
         return
     data = read["data"]
     if data is None:
         data = {}
     if not isinstance(data, dict):
         kind = type(data).__name__
-        source.front_matter_error = (1, f"front matter must be a YAML mapping, not a {kind}")
+        source.front_matter_error = (1, f"must be a YAML mapping, not a {kind}: {_WRITE_KEYS}")
         return
     source.front_matter = data
 

@@ -124,23 +124,45 @@ def load(text: str) -> Any:
 
 def key_line(text: str, path: list[Any]) -> int | None:
     """1-based line of the node at ``path`` (keys and indexes) in a YAML text, if found."""
+    return key_lines(text, [path])[0]
+
+
+def key_lines(text: str, paths: list[list[Any]]) -> list[int | None]:
+    """key_line of each of ``paths``: the text is composed once and each mapping's keys are
+    looked up in a table, so a thousand paths into a mapping of 100,000 keys cost what the
+    text does (asked one by one, each composed the text again and scanned the keys)."""
     import yaml
 
     try:
-        node = yaml.compose(text, Loader=safe_loader())
+        root = yaml.compose(text, Loader=safe_loader())
     except yaml.YAMLError:
-        return None
-    line = node.start_mark.line + 1 if node is not None else None
-    for step in path:
-        if isinstance(node, yaml.MappingNode):
-            match = next(((k, v) for k, v in node.value if k.value == step), None)
-            if match is None:
+        return [None] * len(paths)
+    keys: dict[int, dict[Any, tuple[Any, Any]]] = {}  # per mapping: its first key of each value
+
+    def first_keys(node: Any) -> dict[Any, tuple[Any, Any]]:
+        table = keys.get(id(node))
+        if table is None:
+            table = keys[id(node)] = {}
+            for key, value in node.value:
+                if isinstance(key.value, str):
+                    table.setdefault(key.value, (key, value))
+        return table
+
+    def line_of(path: list[Any]) -> int | None:
+        node = root
+        line = node.start_mark.line + 1 if node is not None else None
+        for step in path:
+            if isinstance(node, yaml.MappingNode):
+                match = first_keys(node).get(step) if isinstance(step, str) else None
+                if match is None:
+                    return line
+                line, node = match[0].start_mark.line + 1, match[1]
+            elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) \
+                    and step < len(node.value):
+                node = node.value[step]
+                line = node.start_mark.line + 1
+            else:
                 return line
-            line, node = match[0].start_mark.line + 1, match[1]
-        elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) \
-                and step < len(node.value):
-            node = node.value[step]
-            line = node.start_mark.line + 1
-        else:
-            return line
-    return line
+        return line
+
+    return [line_of(path) for path in paths]
