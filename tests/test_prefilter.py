@@ -280,6 +280,10 @@ def _split_same_as_whole(text: str, start: int) -> None:
             expected = getattr(bare, method)(text, start)
             assert (found and found.span()) == (expected and expected.span()), (name, method)
         assert guarded.findall(text) == bare.findall(text), name
+        # finditer keeps each alternative's next match until the matches pass it
+        for text_at in (text, text * 3):
+            assert [m.span() for m in guarded.finditer(text_at, start)] == [
+                m.span() for m in bare.finditer(text_at, start)], (name, "finditer")
 
 
 def test_a_split_alternation_prefers_the_earliest_match_then_the_first_alternative() -> None:
@@ -288,6 +292,17 @@ def test_a_split_alternation_prefers_the_earliest_match_then_the_first_alternati
     assert guarded.search(text).span() == re.search(guarded.pattern, text).span() == (2, 5)
     assert guarded.search(text, 6).group() == "foo bar"  # same start: the first alternative
     assert [m.group() for m in guarded.finditer(text)] == ["bar", "foo bar"]
+
+
+def test_a_split_finditer_drops_an_alternative_match_the_last_match_overlaps() -> None:
+    """Each alternative's next match is kept between matches, but one that starts inside
+    the match just found (even on its last character) is searched again, as finditer does."""
+    guarded = Guarded(r"\bxab|bcd\b|zzz\b")
+    assert guarded._branches  # split: the alternatives are searched one by one
+    with scanning_every_text():
+        for text in ("xabcd", "xabcd bcd zzz xab", "bcd xabcd"):
+            assert [m.span() for m in guarded.finditer(text)] == [
+                m.span() for m in re.finditer(guarded.pattern, text)], text
 
 
 def test_characters_every_match_needs_are_checked_before_any_scan() -> None:

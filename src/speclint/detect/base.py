@@ -28,6 +28,11 @@ _MARKUP = re.compile(
     r"\*{1,3}(?=\S)|(?<=\S)\*{1,3}|(?<!\w)_{1,3}(?=\S)|(?<=\S)_{1,3}(?!\w)"
     r"|\\(?=[\\`*_{}\[\]()#+\-.!|])")
 
+# how much of the text after a match the patterns that read "what follows" see (a status's
+# reason phrase, a "not supported" after "roll back"): a few words, and taking the whole rest
+# of a long paragraph for each match made a paragraph of many matches cost its length squared
+AFTER_WINDOW = 200
+
 _LINK = re.compile(r"!?\[([^\[\]\n]*)\]\([^()\s]*(?:\s+\"[^\"]*\")?\)")
 _NAVIGATION = re.compile(r"\s*(?:\[[^\[\]\n]*\]\(#[^()\s]*\)[\s,;|]*)+")
 

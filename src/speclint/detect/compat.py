@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import re
 
-from speclint.detect.base import Context, Detection, Issue, decide, evidence, not_applicable
+from speclint.detect.base import (
+    AFTER_WINDOW,
+    Context,
+    Detection,
+    Issue,
+    decide,
+    evidence,
+    not_applicable,
+)
 from speclint.models import Evidence
 from speclint.vocab import ElementVocab
 
@@ -74,10 +82,11 @@ def _breaking(ctx: Context, ev: ElementVocab, text: str, match: re.Match[str],
     """Talk: not denied ("not a breaking change") nor a process rule ("breaking changes
     require an FCP"). An announcement: also neither hypothetical, a definition nor a generic
     subject ("A breaking change ships as v2"), unless labelled ("Breaking change: ...")."""
-    before, after = text[:match.start()], text[match.end():]
+    before = text[max(0, match.start() - 80):match.start()]
+    after = text[match.end():match.end() + AFTER_WINDOW]
     if announced and ev.p("breaking_label_after").match(after):
         return True
     if ctx.denied(text, match.start()) or ev.p("breaking_policy_after").match(after):
         return False
-    return not announced or not (ev.p("breaking_hypothetical_before").search(before[-80:])
-                                 or ev.p("breaking_generic_before").search(before[-80:]))
+    return not announced or not (ev.p("breaking_hypothetical_before").search(before)
+                                 or ev.p("breaking_generic_before").search(before))

@@ -7,6 +7,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 
 from speclint.detect.base import (
+    AFTER_WINDOW,
     Context,
     Detection,
     Issue,
@@ -48,7 +49,8 @@ def _statuses_in(text: str, ev: ElementVocab, leads_entry: bool = False) -> list
     """
     found = []
     for match in ev.p("http_status").finditer(text):
-        before, after = text[max(0, match.start() - 40):match.start()], text[match.end():]
+        before = text[max(0, match.start() - 40):match.start()]
+        after = text[match.end():match.end() + AFTER_WINDOW]
         if ev.p("not_status_after").match(after) or after.startswith(("-", ".", ",")) and \
                 after[1:2].isdigit():
             continue
@@ -168,9 +170,11 @@ def _leads_item(raw: str, match: re.Match[str], ev: ElementVocab, kind: str,
     """A list item that opens with the code and goes on to explain it. The explanation needs
     an error word unless the code is an error by its shape: a gRPC status name in code
     markup, or a code such as `E_TIMEOUT` or `QuotaExceededError`."""
-    rest = raw[match.end():]
+    if not opens:
+        return False
+    rest = raw[match.end():]  # once per item at most: an item opens with one code
     separator = ev.p("entry_separator").match(rest)
-    if not (opens and separator):
+    if not separator:
         return False
     explanation = rest[separator.end():]
     if ev.p("error_words").search(rest):

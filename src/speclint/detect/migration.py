@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from speclint.detect.base import (
+    AFTER_WINDOW,
     Context,
     Detection,
     Issue,
@@ -67,7 +68,8 @@ def _way_back(text: str, ev: ElementVocab) -> bool:
     or only asked about ("Can the feature be rolled back?")."""
     answer_from = text.rfind("?") + 1  # in "Can we roll back? No." only the answer counts
     for match in ev.p("way_back").finditer(text, answer_from):
-        before, after = text[max(0, match.start() - 60):match.start()], text[match.end():]
+        before = text[max(0, match.start() - 60):match.start()]
+        after = text[match.end():match.end() + AFTER_WINDOW]
         if not (ev.p("way_back_negated_before").search(before)
                 or ev.p("way_back_negated_after").search(after)):
             return True
