@@ -228,6 +228,22 @@ def test_front_matter_null_and_bom_are_fine(small_run: tuple[Path, dict[str, Any
     assert results["bom.md"]["status"] == "draft"
 
 
+@pytest.mark.parametrize("keys", ["1: x\n  a: y", "true: x\n  null: y", "1.5: x\n  2: y",
+                                  "2020-01-01: x\n  a: y"])
+def test_front_matter_keys_of_several_types_are_schema_findings(keys: str) -> None:
+    """Keys YAML reads as numbers, booleans, null or dates next to strings: JSON cannot sort
+    them (the remembered schema answer is keyed by sorted JSON), and they were an internal
+    error; they are SL005 findings like any other unknown key."""
+    from speclint.linter import Settings, lint_bytes
+    from speclint.ruleset import load_rules
+
+    data = f"---\nnot-applicable:\n  {keys}\n---\n# T\n".encode()
+    result = lint_bytes("fm.md", data, Settings(rules=load_rules()), Path("fm.md"))
+    found = [f.code for f in result.findings]
+    assert result.internal_error is None and "SL006" not in found
+    assert found.count("SL005") == 2, found
+
+
 def test_good_spec_among_hostile_files_matches_a_solo_run(
         small_run: tuple[Path, dict[str, Any]], tmp_path: Path) -> None:
     _, results = small_run
@@ -439,6 +455,18 @@ SUPERLINEAR: dict[str, Callable[[], bytes]] = {
     "suppressions": lambda: b"# T\n\n" + b"<!-- speclint-disable SL010 -->\nTBD\n" * 5000,
     # (?m)^\s* code patterns: \s* crossed the newlines of blank lines
     "blank-code-lines": lambda: b"# T\n\n```\nmessage\n" + b"\n" * 100_000 + b"x\n```\n",
+    # the rest of the paragraph copied after each status code (_statuses_in): 44 s
+    "status-codes": lambda: b"# Errors\n\n" + b"`E_BAD` 404 not_found, " * 250_000 + b"\n",
+    # the text before and after each "breaking change" copied (compat._breaking): 53 s
+    "breaking-denials": lambda: (b"# Compatibility\n\n" + b"not a breaking change, " * 200_000
+                                 + b"\n"),
+    # an alternative that does not occur again searched to the end after each match of
+    # another (Guarded._split_finditer, in migration._way_back): 41 s
+    "rollback-phrases": lambda: (b"# Migration\n\n" + b"roll back is not supported, " * 10_000
+                                 + b"\n"),
+    # the front matter composed again for the line of each schema error (key_line): 39 s
+    "front-matter-keys": lambda: (b"---\nnot-applicable:\n" + b"".join(
+        b"  %x: x\n" % i for i in range(9_500)) + b"---\n# T\n"),
 }
 
 

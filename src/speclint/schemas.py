@@ -32,8 +32,12 @@ def errors(name: str, data: Any) -> list[tuple[list[Any], str]]:
     (speclint.remember), so an unchanged configuration or front matter never imports
     jsonschema again.
     """
-    text = _schema_text(name) + "\0" + json.dumps(data, sort_keys=True, default=repr)
-    found = remember.remembered(f"schema-{name}", text, lambda: _errors(name, data))
+    try:
+        text = _schema_text(name) + "\0" + json.dumps(data, sort_keys=True, default=repr)
+    except TypeError:  # keys of several types ({1: x, a: y}) have no order: not remembered
+        found = _errors(name, data)
+    else:
+        found = remember.remembered(f"schema-{name}", text, lambda: _errors(name, data))
     return [(list(path), message) for path, message in found]
 
 
