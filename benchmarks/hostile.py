@@ -148,6 +148,14 @@ CASES: dict[str, Callable[[int], bytes]] = {
     "footnotes": lambda n: _numbered("Text[^{i}].\n\n[^{i}]: Note {i}.\n\n", n),
     "YAML code blocks": lambda n: _numbered(
         "```yaml\nkey{i}: [1, 2, {{a: b}}]\nother: {i}\n```\n\n", n),
+    "one paragraph of status codes": lambda n: _repeat(b"`E_BAD` 404 not_found, ", n,
+                                                       b"# Errors\n\n") + b"\n",
+    "one paragraph of denied breaking changes": lambda n: _repeat(
+        b"not a breaking change, ", n, b"# Compatibility\n\n") + b"\n",
+    "one paragraph of rollback phrases": lambda n: _repeat(
+        b"roll back is not supported, ", n, b"# Migration\n\n") + b"\n",
+    "front matter of many keys": lambda n: _numbered("  k{i}: x\n", n - 20,
+                                                   b"---\nnot-applicable:\n") + b"---\n# T\n",
     "small tables": lambda n: _repeat(b"| Code | Meaning |\n|---|---|\n| E1 | x |\n\n", n),
     "wide table rows": lambda n: _repeat(b"|" + b" a |" * 200 + b"\n", n,
                                          b"# T\n\n|" + b" h |" * 200 + b"\n|" + b"---|" * 200
