@@ -13,6 +13,7 @@ from speclint.detect.base import (
     Issue,
     LineSpans,
     Unit,
+    bare,
     decide,
     evidence,
     not_applicable,
@@ -48,18 +49,20 @@ def _statuses_in(text: str, ev: ElementVocab, leads_entry: bool = False) -> list
     read as impossible statuses.
     """
     found = []
+    # the windows around a match are short: the patterns themselves, without the prefilter
+    not_after, after_hint = bare(ev.p("not_status_after")).match, bare(ev.p("http_after")).match
+    introduced_by, context = bare(ev.p("status_introduced")).search, \
+        bare(ev.p("http_context")).search
     for match in ev.p("http_status").finditer(text):
-        before = text[max(0, match.start() - 40):match.start()]
-        after = text[match.end():match.end() + AFTER_WINDOW]
-        if ev.p("not_status_after").match(after) or after.startswith(("-", ".", ",")) and \
-                after[1:2].isdigit():
+        start, end = match.span()
+        after = text[end:end + AFTER_WINDOW]
+        if not_after(after) or after.startswith(("-", ".", ",")) and after[1:2].isdigit():
             continue
-        # a number that opens a list item of an error section is that entry's status
-        introduced = ev.p("status_introduced").search(before) or (
-            leads_entry and not before.strip("`*_ "))
+        before = text[max(0, start - 40):start]
         plausible = 400 <= int(match.group(1)) <= 599
-        if introduced or plausible and (ev.p("http_context").search(before)
-                                        or ev.p("http_after").match(after)):
+        # a number that opens a list item of an error section is that entry's status
+        if plausible and (context(before) or after_hint(after)) or introduced_by(before) or (
+                leads_entry and not before.strip("`*_ ")):
             found.append(match)
     return found
 
@@ -140,7 +143,7 @@ def _prose_entries(unit: Unit, ev: ElementVocab, in_error_section: bool) -> list
     for name, kind in (("grpc_status", "grpc"), ("code_symbolic", "symbolic")):
         for match in ev.p(name).finditer(raw):
             code = match.group(1) or match.group(match.lastindex or 0)
-            if ev.p("code_success").match(code):
+            if bare(ev.p("code_success")).match(code):
                 continue
             opens = item and _opens_item(raw, match, ev)
             if in_error_section or _introduced(raw, match, ev) or _leads_item(
@@ -162,7 +165,7 @@ def _after(raw: str, match: re.Match[str], opens: bool) -> str:
 
 def _introduced(raw: str, match: re.Match[str], ev: ElementVocab) -> bool:
     """'fails with `E_TIMEOUT`', 'returns NOT_FOUND', 'error code: x'."""
-    return bool(ev.p("entry_context").search(raw[max(0, match.start() - 40):match.start()]))
+    return bool(bare(ev.p("entry_context")).search(raw[max(0, match.start() - 40):match.start()]))
 
 
 def _leads_item(raw: str, match: re.Match[str], ev: ElementVocab, kind: str,
