@@ -228,11 +228,22 @@ _TITLE_WORDS = ["api", "rate", "limits", "error", "codes", "data", "model", "v2"
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.lists(st.sampled_from(_TITLE_WORDS), min_size=1, max_size=5), max_size=8),
-       st.lists(st.sampled_from(_TITLE_WORDS[:-1]), min_size=1, max_size=3))
+       st.lists(st.sampled_from(_TITLE_WORDS[:-1]), min_size=1, max_size=3),
+       st.booleans())
 def test_a_title_holds_an_alias_as_whole_words_in_a_row(titles: list[list[str]],
-                                                        alias: list[str]) -> None:
+                                                        alias: list[str], indexed: bool) -> None:
     """The word index finds the titles that the alias, between spaces or the ends of the
-    title, occurs in: what a regular expression with those bounds finds."""
+    title, occurs in: what a regular expression with those bounds finds; looking through
+    each title or (past _FEW_TITLES titles, here past none) through the index of runs."""
+    from unittest import mock
+
+    from speclint.detect import base
+
+    with mock.patch.object(base, "_FEW_TITLES", -1 if indexed else 10**9):
+        _alias_titles_found(titles, alias)
+
+
+def _alias_titles_found(titles: list[list[str]], alias: list[str]) -> None:
     from speclint.detect.base import Context
     from speclint.document import build_document
     from speclint.source import load_source

@@ -28,6 +28,10 @@ _MARKUP = re.compile(
     r"\*{1,3}(?=\S)|(?<=\S)\*{1,3}|(?<!\w)_{1,3}(?=\S)|(?<=\S)_{1,3}(?!\w)"
     r"|\\(?=[\\`*_{}\[\]()#+\-.!|])")
 
+# past this many titles holding an alias's first word, the titles' runs of words are indexed
+# (Context._title_runs) rather than each title looked through
+_FEW_TITLES = 64
+
 # how much of the text after a match the patterns that read "what follows" see (a status's
 # reason phrase, a "not supported" after "roll back"): a few words, and taking the whole rest
 # of a long paragraph for each match made a paragraph of many matches cost its length squared
@@ -35,6 +39,12 @@ AFTER_WINDOW = 200
 
 _LINK = re.compile(r"!?\[([^\[\]\n]*)\]\([^()\s]*(?:\s+\"[^\"]*\")?\)")
 _NAVIGATION = re.compile(r"\s*(?:\[[^\[\]\n]*\]\(#[^()\s]*\)[\s,;|]*)+")
+
+
+def bare(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """The compiled pattern of a vocabulary pattern, without its prefilter: for short texts
+    (a window around a match), where asking the prefilter costs more than the match."""
+    return getattr(pattern, "regex", pattern)  # type: ignore[no-any-return]
 
 
 def plain(text: str) -> str:
@@ -382,12 +392,14 @@ class Context:
         """Indexes of the titled sections whose title holds the words of ``alias`` in a row."""
         words, index = self._title_words
         size = len(alias)
+        candidates = index.get(alias[0], [])
         if size == 1:
-            return index.get(alias[0], [])
-        heads, runs = self._title_runs(size)
-        if alias[0] in heads:
-            return runs.get(alias, [])
-        return [number for number in index.get(alias[0], [])  # not a vocabulary alias
+            return candidates
+        if len(candidates) > _FEW_TITLES:  # many titles to look through: the index of runs
+            heads, runs = self._title_runs(size)
+            if alias[0] in heads:
+                return runs.get(alias, [])
+        return [number for number in candidates
                 if any(tuple(words[number][at:at + size]) == alias
                        for at in range(len(words[number]) - size + 1))]
 
