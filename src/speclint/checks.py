@@ -487,10 +487,12 @@ class _Allowance:
 
 
 def _schema_values(text: str, parser: str) -> int:
-    """At least how many values the meta-schema check visits in a schema block, from its text
-    alone: every value but the first follows a comma, a colon or an opening bracket or brace
-    (and, in YAML, may start a line). Each costs the check up to about 200 us (``allOf: [{},
-    {}, ...]``: 60 us a character), so their count, not the block's length, bounds the time."""
+    """About how many values the meta-schema check visits in a schema block, from its text
+    alone (so that a remembered verdict uses up the allowance as a fresh one does): in JSON
+    every value but the first follows a comma, a colon or an opening bracket or brace, and in
+    YAML one may also start a line; marks inside strings count too. Each value costs the check
+    up to about 200 us (``allOf: [{}, {}, ...]``: 60 us a character), so their count, not the
+    block's length, bounds its time."""
     marks = sum(map(text.count, ",:[{"))
     return marks + (text.count("\n") if parser == "yaml" else 0)
 

@@ -137,7 +137,7 @@ def key_lines(text: str, paths: list[list[Any]]) -> list[int | None]:
         root = yaml.compose(text, Loader=safe_loader())
     except yaml.YAMLError:
         return [None] * len(paths)
-    keys: dict[int, dict[Any, tuple[Any, Any]]] = {}  # per mapping: its first key of each value
+    keys: dict[int, dict[Any, tuple[Any, Any]]] = {}  # by mapping: each key's first (key, value)
 
     def first_keys(node: Any) -> dict[Any, tuple[Any, Any]]:
         table = keys.get(id(node))
