@@ -494,18 +494,19 @@ def _table_rule(row_text: TableLine, invalid: Callable[[BlockState, int], int] |
         align = row_text(align_line)
         if align is None:
             return None
-        thead, aligns = gfm_table._process_thead(header, align)
-        if not thead or aligns is None:
+        head = _table_head(header, align)
+        if head is None:
             return invalid(state, pos + len(align_line)) if invalid else None
         pos += len(align_line)
-        rows = [[cell["text"] for cell in thead["children"]]]
+        rows = [head]
+        columns = len(head)
         while pos < state.cursor_max:
             line = state.get_line(pos)
             text = row_text(line)
             if text is None:
                 break
             cells = _split_cells(text)
-            if len(cells) != len(aligns):
+            if len(cells) != columns:
                 return invalid(state, pos + len(line)) if invalid else None
             rows.append(cells)
             pos += len(line)
@@ -513,6 +514,21 @@ def _table_rule(row_text: TableLine, invalid: Callable[[BlockState, int], int] |
         return pos
 
     return parse
+
+
+def _table_head(header: str, align: str) -> list[str] | None:
+    """The plugin's ``_process_thead``, its cells split by _split_cells: the header's cells,
+    or None when the delimiter row is not one (a cell that is not dashes, optionally flanked
+    by colons, or empty; or another number of cells)."""
+    cells, delimiters = _split_cells(header), _split_cells(align)
+    if len(cells) != len(delimiters):
+        return None
+    for cell in delimiters:
+        if not (gfm_table.ALIGN_CENTER.match(cell) or gfm_table.ALIGN_LEFT.match(cell)
+                or gfm_table.ALIGN_RIGHT.match(cell) or gfm_table.ALIGN_NONE.match(cell)
+                or not cell.strip()):
+            return None
+    return cells
 
 
 def _split_cells(text: str) -> list[str]:
