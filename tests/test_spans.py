@@ -229,6 +229,36 @@ def test_tables_are_read_as_mistune_reads_them(lines: list[str]) -> None:
     assert sorted(_tables(parse_blocks(text, 1))) == sorted(_tables(state.tokens))
 
 
+_PLAIN = mistune.create_markdown(renderer=None)
+
+
+def _code_blocks(tokens: list[Token]) -> list[tuple[str, str, str | None]]:
+    """Every code block in a token tree: its text, its style and its info string."""
+    found: list[tuple[str, str, str | None]] = []
+    for token in tokens:
+        if token["type"] == "block_code":
+            found.append((token["raw"], token["style"], (token.get("attrs") or {}).get("info")))
+        elif isinstance(token.get("children"), list):
+            found += _code_blocks(token["children"])
+    return found
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([
+    "```", "````", "~~~", "~~~~~", "```json", "``` py\\\\thon {x}", "```a`b", " ```",
+    "   ~~~~ yaml", "  ```text", "code", "  two spaces", "", "    indented", "> ```", "> code",
+    "- ```", "  code in item", "```&amp; x", "~~~ a`b", "``````````````````` long", "~~~\\*x\\*"]),
+    max_size=12))
+def test_fenced_code_is_read_as_mistune_reads_it(lines: list[str]) -> None:
+    """speclint's fenced-code rule (its closing patterns kept, the info string unescaped
+    only when it holds a backslash) finds the code blocks mistune's own rule finds."""
+    text = "\n".join(lines) + "\n"
+    state = BlockState()
+    state.process(text)
+    _PLAIN.block.parse(state)
+    assert _code_blocks(parse_blocks(text, 1)) == _code_blocks(state.tokens)
+
+
 def test_nested_lists() -> None:
     text = ("- one\n"          # 1
             "  - one.a\n"      # 2

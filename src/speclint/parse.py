@@ -48,6 +48,7 @@ from typing import Any
 import mistune
 from mistune import list_parser
 from mistune.core import BlockState
+from mistune.helpers import unescape_char
 from mistune.plugins import table as gfm_table
 from mistune.plugins.def_list import _collect_definitions, def_list
 from mistune.plugins.footnotes import footnotes
@@ -248,6 +249,9 @@ class LineStartScanner:
         return None
 
 
+_FENCE_ENDS: dict[tuple[str, int], re.Pattern[str]] = {}  # see parse_fenced_code
+
+
 def _line_start(src: str, pos: int) -> int:
     """Offset where the line holding offset ``pos`` starts."""
     return src.rfind("\n", 0, max(pos, 0)) + 1
@@ -366,6 +370,36 @@ class LineBlockParser(mistune.BlockParser):
             del self.state_cls
         if end_pos:
             _stamp_def_list(state.tokens[-1], head, spans)
+        return end_pos
+
+    def parse_fenced_code(self, m: re.Match[str], state: BlockState) -> int | None:
+        """mistune 3.4's parse_fenced_code, with the pattern that closes a fence built once
+        for each fence character and length up to 16 (mistune compiles it for every block,
+        a lookup in re's cache that was a third of the rule's cost on a file of small code
+        blocks), and the info string unescaped only when it holds a backslash.
+        ``test_fenced_code_is_read_as_mistune_reads_it`` compares the two."""
+        spaces, marker, info = m.group("fenced_1"), m.group("fenced_2"), m.group("fenced_3")
+        char = marker[0]
+        if info and char == "`" and char in info:
+            return None  # CommonMark example 145: no backtick in a backtick fence's info
+        closing = _FENCE_ENDS.get((char, len(marker)))
+        if closing is None:
+            closing = re.compile(r"^ {0,3}" + char + "{" + str(len(marker)) + r",}[ \t]*(?:\n|$)",
+                                 re.M)
+            if len(marker) <= 16:
+                _FENCE_ENDS[(char, len(marker))] = closing
+        code_start = m.end() + 1
+        found = closing.search(state.src, code_start)
+        if found:
+            code, end_pos = state.src[code_start:found.start()], found.end()
+        else:
+            code, end_pos = state.src[code_start:], state.cursor_max
+        if spaces and code:
+            code = re.compile("^ {0," + str(len(spaces)) + "}", re.M).sub("", code)
+        token: Token = {"type": "block_code", "raw": code, "style": "fenced", "marker": marker}
+        if info:
+            token["attrs"] = {"info": (unescape_char(info) if "\\" in info else info).strip()}
+        state.append_token(token)
         return end_pos
 
     def _parse_indent_code_fast(self, state: LineState) -> int | None:  # type: ignore[override]
