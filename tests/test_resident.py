@@ -309,7 +309,11 @@ def test_ctrl_c_reaches_the_child(resident_env: dict[str, str], specs: Path) -> 
         assert _wait_until(lambda: _children(server)), "no child was forked"
         [child] = _children(server)
         caller.send_signal(signal.SIGINT)
-        out, err = caller.communicate(timeout=60)
+        # stdin stays open until the caller is done: communicate() would close it at once,
+        # and a child that read the end of its input before the signal came would lint it
+        caller.wait(timeout=60)
+        assert caller.stdout and caller.stderr
+        out, err = caller.stdout.read(), caller.stderr.read()
         assert (caller.returncode, out, err) == (130, b"", b"speclint: interrupted\n")
         assert _wait_until(lambda: not Path(f"/proc/{child}").exists()), "the child lives on"
     finally:
