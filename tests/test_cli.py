@@ -474,33 +474,24 @@ def test_the_finding_cap_never_turns_a_failing_gate_green(tmp_path: Path) -> Non
     assert [(f["code"], f["severity"], f["line"]) for f in findings] == [("SL008", "error", 12)]
 
 
-def test_max_blocks_is_part_of_the_cache_key(tmp_path: Path) -> None:
-    """A result cached under one max_blocks is not served under another: lowered below the
-    file's 61 blocks (the document and 60 headings), the file is SL009; raised, linted."""
-    (tmp_path / "spec.md").write_text("".join(f"## Step {i}\n" for i in range(60)), "utf-8")
+@pytest.mark.parametrize(("key", "text", "linted", "refused"), [
+    # 61 blocks: the document and 60 headings
+    ("max_blocks", "".join(f"## Step {i}\n" for i in range(60)), 61, 60),
+    # 15,001 blocks in 75,000 characters: within 10,000 + 75,000 // 5, over 10,000 + 75,000 // 20
+    ("min_chars_per_block", "## H\n" * 15_000, 5, 20),
+])
+def test_block_limits_are_part_of_the_cache_key(tmp_path: Path, key: str, text: str,
+                                                linted: int, refused: int) -> None:
+    """A result cached under one block limit is not served under another: set so that the
+    file has too many blocks, it is SL009; set back, it is linted."""
+    (tmp_path / "spec.md").write_text(text, "utf-8")
 
-    def codes(limit: int) -> set[str]:
-        (tmp_path / ".speclint.yaml").write_text(f"max_blocks: {limit}\n", "utf-8")
+    def codes(value: int) -> set[str]:
+        (tmp_path / ".speclint.yaml").write_text(f"{key}: {value}\n", "utf-8")
         done = speclint("check", "--format", "json", "spec.md", cwd=tmp_path)
         return {f["code"] for f in json.loads(done.stdout)["files"][0]["findings"]}
 
-    assert "SL009" not in codes(61)
-    assert codes(60) == {"SL009"}
-    assert "SL009" not in codes(61)
-    assert (tmp_path / ".speclint_cache").is_dir()
-
-
-def test_min_chars_per_block_is_part_of_the_cache_key(tmp_path: Path) -> None:
-    """15,001 blocks (the document and 15,000 headings of 5 characters, 75,000 in all) are
-    over 10,000 + 75,000 // 20 and within 10,000 + 75,000 // 5: SL009 at 20, linted at 5."""
-    (tmp_path / "spec.md").write_text("## H\n" * 15_000, "utf-8")
-
-    def codes(min_chars: int) -> set[str]:
-        (tmp_path / ".speclint.yaml").write_text(f"min_chars_per_block: {min_chars}\n", "utf-8")
-        done = speclint("check", "--format", "json", "spec.md", cwd=tmp_path)
-        return {f["code"] for f in json.loads(done.stdout)["files"][0]["findings"]}
-
-    assert "SL009" not in codes(5)
-    assert codes(20) == {"SL009"}
-    assert "SL009" not in codes(5)
+    assert "SL009" not in codes(linted)
+    assert codes(refused) == {"SL009"}
+    assert "SL009" not in codes(linted)
     assert (tmp_path / ".speclint_cache").is_dir()
