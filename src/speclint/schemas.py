@@ -15,6 +15,12 @@ def _schema_text(name: str) -> str:
     return (rules_dir() / "schemas" / f"{name}.schema.json").read_text("utf-8")
 
 
+def property_names(name: str) -> list[str]:
+    """The top-level keys that schema ``name`` describes (read from its JSON, so jsonschema
+    is not imported)."""
+    return list(json.loads(_schema_text(name)).get("properties", {}))
+
+
 @cache
 def validator(name: str) -> Any:
     """A reusable validator for ``rules/schemas/<name>.schema.json``."""

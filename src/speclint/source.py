@@ -93,9 +93,12 @@ def split_front_matter(source: Source) -> None:
     source.body_start = closing + 2
     yaml_text = "\n".join(lines[1:closing])
     if len(yaml_text) > MAX_FRONT_MATTER_CHARS:
+        from speclint.schemas import property_names  # on this error only
+
+        keys = ", ".join(property_names("front-matter"))
         source.front_matter_error = (1, f"is longer than {MAX_FRONT_MATTER_CHARS} characters "
-                                        "and was not read: keep only the spec's metadata there "
-                                        "(title, owner, status, profile, not-applicable)")
+                                        f"and was not read: keep only the spec's metadata there "
+                                        f"({keys})")
         return
     read = remember.remembered("front-matter-yaml", yaml_text,
                                lambda: _read_front_matter(yaml_text))
