@@ -4,9 +4,10 @@
 
 Each phrase the vocabulary looks for is repeated ``count`` and four times ``count`` times under
 each of several section titles, in each of several shapes (one long paragraph, sentences, list
-items, table rows, one long table cell), and both are linted in-process (warm). An input whose
-time grows more than ``ratio`` times for four times the size is printed as a suspect; so are
-``--random`` inputs made of three phrases at a time. Nothing is written to disk.
+items, table rows, one long table cell, quoted lines, nested items, definitions, sections
+titled with it), and both are linted in-process (warm). An input whose time grows more than
+``ratio`` times for four times the size is printed as a suspect; so are ``--random`` inputs
+made of three phrases at a time. Nothing is written to disk.
 """
 
 from __future__ import annotations
@@ -42,6 +43,10 @@ SHAPES: dict[str, Callable[[str, str, int], str]] = {
     "items": lambda h, p, n: f"{h}\n\n" + f"- {p}\n" * n,
     "rows": lambda h, p, n: f"{h}\n\n| A | B |\n|---|---|\n" + f"| {p} | {p} |\n" * n,
     "cell": lambda h, p, n: f"{h}\n\n| A | B |\n|---|---|\n| x | " + f"{p} " * n + "|\n",
+    "quoted": lambda h, p, n: f"{h}\n\n" + f"> {p}\n>\n" * n,
+    "nested items": lambda h, p, n: f"{h}\n\n" + f"- {p}\n  - {p}\n" * n,
+    "definitions": lambda h, p, n: f"{h}\n\n" + f"Term\n: {p}\n\n" * n,
+    "sections": lambda h, p, n: f"{h}\n\n" + f"## {p}\n\n{p}.\n\n" * n,
 }
 
 
@@ -74,6 +79,9 @@ def main(argv: list[str] | None = None) -> int:
         make = SHAPES[shape]
         small = seconds(make(title, phrase, args.count))
         big = seconds(make(title, phrase, 4 * args.count))
+        if big > 0.05 and big / max(small, 1e-4) > args.ratio:  # again, the fastest of three
+            small = min(small, *(seconds(make(title, phrase, args.count)) for _ in range(2)))
+            big = min(big, *(seconds(make(title, phrase, 4 * args.count)) for _ in range(2)))
         if big > 0.05 and big / max(small, 1e-4) > args.ratio:
             suspects += 1
             print(f"suspect: x{big / small:.1f} ({big:.2f} s) {shape} under {title!r}: {phrase!r}",
