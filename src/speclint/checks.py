@@ -16,7 +16,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from speclint import remember, safe_regex, yamlsafe
-from speclint.detect.base import Context, Issue, quoted
+from speclint.detect.base import Context, Issue, bare, quoted
 from speclint.document import Document, normalise_title
 from speclint.fragments import Plan, reads_edges
 from speclint.models import ElementReport
@@ -77,7 +77,7 @@ class Run:
         possible = getattr(pattern, "possible", None)
         if possible is not None and not possible(self.joined(scope)):
             return
-        regex = getattr(pattern, "regex", pattern)
+        regex = bare(pattern)
         numbers, texts = self.lines(scope)
         indexes = range(len(texts)) if reads_edges(regex.pattern, regex.flags) \
             else self._lines_with_matches(regex, scope)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +57,16 @@ class Vocabulary:
     na_min_words: int
     placeholder: re.Pattern[str]
     mention_negated_before: re.Pattern[str]
+
+    @cached_property
+    def alias_heads(self) -> dict[int, frozenset[str]]:
+        """By length in words: the first words of every element's heading aliases."""
+        heads: dict[int, set[str]] = {}
+        for ev in self.elements.values():
+            for aliases in ev.aliases.values():
+                for alias in aliases:
+                    heads.setdefault(len(alias), set()).add(alias[0])
+        return {size: frozenset(words) for size, words in heads.items()}
 
 
 def _compile(value: Any, known: dict[str, Plan], code: bool = False) -> Any:

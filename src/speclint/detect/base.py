@@ -132,7 +132,7 @@ class Context:
         self._element_sections: dict[tuple[int, str], list[Section]] = {}
         self._by_need: dict[tuple[bool, tuple[int, ...]], list[int]] = {}
         self._shared: dict[str, Any] = {}
-        self._runs: dict[int, tuple[set[str], dict[tuple[str, ...], list[int]]]] = {}
+        self._runs: dict[int, tuple[frozenset[str], dict[tuple[str, ...], list[int]]]] = {}
         self._character_hits: dict[int, list[int]] = {}
 
     def shared(self, key: str, compute: Callable[[], T]) -> T:
@@ -403,7 +403,7 @@ class Context:
                 if any(tuple(words[number][at:at + size]) == alias
                        for at in range(len(words[number]) - size + 1))]
 
-    def _title_runs(self, size: int) -> tuple[set[str], dict[tuple[str, ...], list[int]]]:
+    def _title_runs(self, size: int) -> tuple[frozenset[str], dict[tuple[str, ...], list[int]]]:
         """The first words of the vocabulary's aliases of ``size`` words, and for each run of
         ``size`` words in a row that opens with one of them in some title, the indexes of the
         titles that hold it, in order: one pass over the titles per alias length (looking at
@@ -411,9 +411,7 @@ class Context:
         that named four elements each a second)."""
         found = self._runs.get(size)
         if found is None:
-            heads = {alias[0] for ev in self.vocab.elements.values()
-                     for aliases in ev.aliases.values() for alias in aliases
-                     if len(alias) == size}
+            heads = self.vocab.alias_heads.get(size, frozenset())
             runs: dict[tuple[str, ...], list[int]] = {}
             for number, title in enumerate(self._title_words[0]):
                 for at in range(len(title) - size + 1):
